@@ -1,0 +1,45 @@
+#include "data/shards/token_shard.h"
+
+#include <stdexcept>
+
+#include "data/io/hdf5_file.h"
+
+namespace prolong::data {
+
+void WriteTokenShard(const TokenShard& shard, const std::string& path) {
+  io::H5Writer writer(path);
+  writer.Write("tokens", shard.tokens);
+  writer.Write("doc_offsets", shard.doc_offsets);
+  writer.WriteStrings("doc_names", shard.doc_names);
+  writer.WriteText("domain", shard.domain);
+  writer.WriteText("tokenizer_fingerprint", shard.tokenizer_fingerprint);
+  writer.WriteText("manifest", shard.manifest);
+  writer.Commit();
+}
+
+TokenShard ReadTokenShard(const std::string& path) {
+  io::H5Reader reader(path);
+  TokenShard shard;
+  shard.tokens = reader.Read<int32_t>("tokens");
+  shard.doc_offsets = reader.Read<int64_t>("doc_offsets");
+  shard.doc_names = reader.ReadStrings("doc_names");
+  shard.domain = reader.ReadText("domain");
+  shard.tokenizer_fingerprint = reader.ReadText("tokenizer_fingerprint");
+  shard.manifest = reader.ReadText("manifest");
+  const auto& offsets = shard.doc_offsets;
+  if (offsets.empty() || offsets.front() != 0 ||
+      offsets.back() != static_cast<int64_t>(shard.tokens.size()) ||
+      shard.doc_names.size() + 1 != offsets.size()) {
+    throw std::runtime_error(path +
+                             ": doc_offsets do not match tokens and doc_names");
+  }
+  for (size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] < offsets[i - 1]) {
+      throw std::runtime_error(path + ": doc_offsets decrease at document " +
+                               std::to_string(i - 1));
+    }
+  }
+  return shard;
+}
+
+}  // namespace prolong::data

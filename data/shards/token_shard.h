@@ -1,0 +1,37 @@
+// Token shards: a tokenized corpus, one domain per shard, with document
+// boundaries. Stored as HDF5: "tokens" (int32), "doc_offsets" (D + 1,
+// int64), "doc_names", "domain", "tokenizer_fingerprint" and the corpus
+// manifest with its token count filled in. Every array is checksummed.
+// Tokens carry no BOS/EOS: packing adds them per document.
+#ifndef PROLONG_DATA_SHARDS_TOKEN_SHARD_H_
+#define PROLONG_DATA_SHARDS_TOKEN_SHARD_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace prolong::data {
+
+struct TokenShard {
+  std::string domain;
+  std::vector<int32_t> tokens;
+  std::vector<int64_t> doc_offsets = {0};
+  std::vector<std::string> doc_names;
+  std::string tokenizer_fingerprint;
+  std::string manifest;  // text-format CorpusManifest
+
+  int64_t num_documents() const {
+    return static_cast<int64_t>(doc_offsets.size()) - 1;
+  }
+  int64_t document_length(int64_t d) const {
+    return doc_offsets[d + 1] - doc_offsets[d];
+  }
+};
+
+void WriteTokenShard(const TokenShard& shard, const std::string& path);
+// Checks offsets against the tokens; errors name the file.
+TokenShard ReadTokenShard(const std::string& path);
+
+}  // namespace prolong::data
+
+#endif  // PROLONG_DATA_SHARDS_TOKEN_SHARD_H_
