@@ -7,7 +7,8 @@ toolchain's `ar` and returned as a CcInfo, linked with --whole-archive
 (alwayslink) so nothing is dropped. Every nvcc action gets its own TMPDIR:
 nvcc names its temp files by PID, and PIDs repeat across sandboxes.
 
-Without a CUDA toolkit (see cuda_configure.bzl) the rule compiles nothing and
+With a toolkit, PROLONG_HAVE_CUDA=1 is defined for the .cu files and for every
+dependent. Without one (see cuda_configure.bzl) the rule compiles nothing and
 exports only its headers; PROLONG_HAVE_CUDA is then undefined and code that
 calls the kernels must be guarded by it.
 """
@@ -67,7 +68,7 @@ def _cuda_library_impl(ctx):
             ".",
             "-I",
             ctx.bin_dir.path,
-        ] + CUDA_ARCH_FLAGS + _include_flags(dep_compilation) + ctx.attr.copts + ["-c", src.path, "-o", obj.path]
+        ] + CUDA_ARCH_FLAGS + _include_flags(dep_compilation) + ["-D" + d for d in defines] + ctx.attr.copts + ["-c", src.path, "-o", obj.path]
         ctx.actions.run_shell(
             command = 'tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvcc.XXXXXXXX") && TMPDIR="$tmp" "$@"; rc=$?; rm -rf "$tmp"; exit $rc',
             arguments = [nvcc.path] + args,

@@ -1,0 +1,47 @@
+// Causal multi-head attention over one packed sequence, FlashAttention-2
+// style on the CPU (Dao 2023; backward as in Triton's fused-attention
+// tutorial). Memory is O(T * head_dim) per head plus O(block^2) scratch
+// per thread: the (T, T) score matrix is never built.
+//
+// Query t may attend to key s iff s <= t and, with document masking, s is in
+// t's document. Documents are given as cu_seqlens: doc_starts (num_docs + 1)
+// with 0 = doc_starts[0] <= ... <= doc_starts[num_docs] = T (repeated values
+// are empty documents). Grouped-query attention: query head h reads key /
+// value head h / (Hq / Hkv). Scores are scaled by 1 / sqrt(head_dim).
+//
+// Forward: per (head, query tile of `block` rows), an online softmax over
+// the key tiles in [doc start of the tile's first query, tile end]; tiles
+// entirely allowed skip the mask. The log-sum-exp (natural log) of each row
+// is saved for the backward.
+// Backward: D = rowsum(dout * out); one pass per (kv head, key tile) for
+// dK, dV and one pass per (head, query tile) for dQ, both recomputing
+// P = exp(S - lse). No output is shared between threads, so results are
+// byte-identical for any thread count.
+#ifndef PROLONG_OPS_ATTENTION_H_
+#define PROLONG_OPS_ATTENTION_H_
+
+#include <cstdint>
+
+namespace prolong::ops {
+
+inline constexpr int kAttentionBlock = 64;
+
+// q (T, Hq, head_dim), k, v (T, Hkv, head_dim), doc_starts (num_docs + 1)
+// -> out (T, Hq, head_dim), lse (Hq, T). Both outputs are overwritten.
+void AttentionForward(float* out, float* lse, const float* q, const float* k,
+                      const float* v, const int32_t* doc_starts, int num_docs,
+                      bool document_masking, int T, int Hq, int Hkv,
+                      int head_dim, int block = kAttentionBlock);
+
+// Accumulates dq (T, Hq, head_dim), dk, dv (T, Hkv, head_dim) given
+// dout (T, Hq, head_dim) and the forward's inputs, out and lse.
+void AttentionBackward(float* dq, float* dk, float* dv, const float* dout,
+                       const float* q, const float* k, const float* v,
+                       const float* out, const float* lse,
+                       const int32_t* doc_starts, int num_docs,
+                       bool document_masking, int T, int Hq, int Hkv,
+                       int head_dim, int block = kAttentionBlock);
+
+}  // namespace prolong::ops
+
+#endif  // PROLONG_OPS_ATTENTION_H_

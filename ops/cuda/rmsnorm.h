@@ -1,0 +1,33 @@
+// CUDA twin of ops/rmsnorm.h: same math and argument order, with device
+// pointers and a stream. fp32 data with fp32 accumulation; one block per row,
+// warp-shuffle reductions. Both functions are bitwise deterministic: the
+// backward reduces dweight in two fixed-order stages instead of atomics.
+// Include only where PROLONG_HAVE_CUDA is defined.
+#ifndef PROLONG_OPS_CUDA_RMSNORM_H_
+#define PROLONG_OPS_CUDA_RMSNORM_H_
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+
+namespace prolong::ops::cuda {
+
+// inp (N, C), weight (C) -> out (N, C), rstd (N) saved for the backward.
+void RmsNormForward(float* out, float* rstd, const float* inp,
+                    const float* weight, int N, int C, float eps,
+                    cudaStream_t stream);
+
+// Floats of device scratch that RmsNormBackward needs for N rows of width C:
+// (min(N, kRmsNormBackwardBlocks), C) per-block dweight partial sums.
+std::size_t RmsNormBackwardScratchFloats(int N, int C);
+
+// Accumulates: dinp (N, C) += d out / d inp, dweight (C) += d out / d weight.
+// scratch holds RmsNormBackwardScratchFloats(N, C) floats; its contents on
+// entry are ignored and on exit unspecified.
+void RmsNormBackward(float* dinp, float* dweight, float* scratch,
+                     const float* dout, const float* inp, const float* weight,
+                     const float* rstd, int N, int C, cudaStream_t stream);
+
+}  // namespace prolong::ops::cuda
+
+#endif  // PROLONG_OPS_CUDA_RMSNORM_H_
