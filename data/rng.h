@@ -26,8 +26,8 @@ class Rng {
   uint64_t Next() { return Mix64(key_ ^ Mix64(counter_++)); }
   // Uniform in [0, n) (Lemire's multiply-shift; bias < n / 2^64).
   uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>(
-        (static_cast<unsigned __int128>(Next()) * n) >> 64);
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >>
+                                 64);
   }
   // Uniform in [0, 1).
   double Uniform() { return (Next() >> 11) * 0x1.0p-53; }

@@ -53,11 +53,15 @@ Checkpoint ReadCheckpoint(const std::string& path) {
   checkpoint.optimizer.m = reader.Read<float>("optimizer/m");
   checkpoint.optimizer.v = reader.Read<float>("optimizer/v");
   const auto n = static_cast<size_t>(model.num_parameters());
-  if (checkpoint.optimizer.m.size() != n || checkpoint.optimizer.v.size() != n) {
-    throw std::runtime_error(path + ": optimizer moments do not match the model");
+  if (checkpoint.optimizer.m.size() != n ||
+      checkpoint.optimizer.v.size() != n) {
+    throw std::runtime_error(path +
+                             ": optimizer moments do not match the model");
   }
-  checkpoint.optimizer.adam_step = reader.Read<int64_t>("optimizer/adam_step").at(0);
-  checkpoint.position.stage_step = reader.Read<int64_t>("trainer/stage_step").at(0);
+  checkpoint.optimizer.adam_step =
+      reader.Read<int64_t>("optimizer/adam_step").at(0);
+  checkpoint.position.stage_step =
+      reader.Read<int64_t>("trainer/stage_step").at(0);
   checkpoint.position.data_position =
       reader.Read<int64_t>("trainer/data_position").at(0);
   checkpoint.stage_config = reader.ReadText("stage_config");

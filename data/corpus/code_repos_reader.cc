@@ -18,7 +18,8 @@ Corpus ReadCodeRepos(const std::vector<SourceFile>& files,
   manifest.set_reader("code_repos");
 
   // repository name -> (path hash, relative path, contents)
-  std::map<std::string, std::vector<std::tuple<uint64_t, std::string, std::string>>>
+  std::map<std::string,
+           std::vector<std::tuple<uint64_t, std::string, std::string>>>
       repositories;
   for (const auto& file : files) {
     std::string contents = io::ReadFile(file.path);
@@ -32,15 +33,16 @@ Corpus ReadCodeRepos(const std::vector<SourceFile>& files,
       continue;
     }
     if (!IsValidUtf8(contents)) {
-      manifest.set_files_skipped_bad_utf8(manifest.files_skipped_bad_utf8() + 1);
+      manifest.set_files_skipped_bad_utf8(manifest.files_skipped_bad_utf8() +
+                                          1);
       continue;
     }
     const size_t slash = file.relative_path.find('/');
     const std::string repository = slash == std::string::npos
                                        ? tree_name
                                        : file.relative_path.substr(0, slash);
-    const uint64_t order = io::Fnv1a64(file.relative_path.data(),
-                                       file.relative_path.size());
+    const uint64_t order =
+        io::Fnv1a64(file.relative_path.data(), file.relative_path.size());
     repositories[repository].emplace_back(order, file.relative_path,
                                           std::move(contents));
   }

@@ -61,7 +61,8 @@ void FillLengthHistogram(const std::vector<Document>& documents,
   std::vector<int64_t> counts;
   for (const auto& document : documents) {
     size_t bin = 0;
-    while ((int64_t{1024} << bin) <= static_cast<int64_t>(document.text.size())) {
+    while ((int64_t{1024} << bin) <=
+           static_cast<int64_t>(document.text.size())) {
       ++bin;
     }
     if (counts.size() <= bin) counts.resize(bin + 1, 0);

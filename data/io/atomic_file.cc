@@ -14,7 +14,8 @@
 namespace prolong::io {
 namespace {
 
-std::runtime_error SystemError(const std::string& what, const std::string& path) {
+std::runtime_error SystemError(const std::string& what,
+                               const std::string& path) {
   return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
 }
 

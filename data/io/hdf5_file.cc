@@ -17,17 +17,29 @@ constexpr char kChecksumAttribute[] = "fnv1a64";
 template <typename T>
 const H5::PredType& NativeType();
 template <>
-const H5::PredType& NativeType<int32_t>() { return H5::PredType::NATIVE_INT32; }
+const H5::PredType& NativeType<int32_t>() {
+  return H5::PredType::NATIVE_INT32;
+}
 template <>
-const H5::PredType& NativeType<int64_t>() { return H5::PredType::NATIVE_INT64; }
+const H5::PredType& NativeType<int64_t>() {
+  return H5::PredType::NATIVE_INT64;
+}
 template <>
-const H5::PredType& NativeType<uint8_t>() { return H5::PredType::NATIVE_UINT8; }
+const H5::PredType& NativeType<uint8_t>() {
+  return H5::PredType::NATIVE_UINT8;
+}
 template <>
-const H5::PredType& NativeType<uint64_t>() { return H5::PredType::NATIVE_UINT64; }
+const H5::PredType& NativeType<uint64_t>() {
+  return H5::PredType::NATIVE_UINT64;
+}
 template <>
-const H5::PredType& NativeType<float>() { return H5::PredType::NATIVE_FLOAT; }
+const H5::PredType& NativeType<float>() {
+  return H5::PredType::NATIVE_FLOAT;
+}
 template <>
-const H5::PredType& NativeType<double>() { return H5::PredType::NATIVE_DOUBLE; }
+const H5::PredType& NativeType<double>() {
+  return H5::PredType::NATIVE_DOUBLE;
+}
 
 // Silences HDF5's own stderr dump: errors surface as exceptions with names.
 struct QuietHdf5 {
@@ -109,7 +121,8 @@ void H5Writer::Write(const std::string& name, const T* values,
         kChecksumAttribute, H5::PredType::NATIVE_UINT64, H5::DataSpace());
     attribute.write(H5::PredType::NATIVE_UINT64, &checksum);
   } catch (const H5::Exception& e) {
-    throw Error(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
+    throw Error(path_,
+                "cannot write dataset " + name + ": " + e.getDetailMsg());
   }
 }
 
@@ -141,7 +154,8 @@ void H5Writer::WriteStrings(const std::string& name,
     H5::DataSet dataset = impl_->Create(name, type, space);
     if (!values.empty()) dataset.write(buffer.data(), type);
   } catch (const H5::Exception& e) {
-    throw Error(path_, "cannot write strings " + name + ": " + e.getDetailMsg());
+    throw Error(path_,
+                "cannot write strings " + name + ": " + e.getDetailMsg());
   }
 }
 
@@ -252,11 +266,11 @@ std::vector<std::string> H5Reader::ReadStrings(const std::string& name) const {
   }
 }
 
-#define PROLONG_INSTANTIATE(T)                                             \
-  template void H5Writer::Write<T>(const std::string&,                      \
-                                   const std::vector<T>&, Shape);           \
-  template void H5Writer::Write<T>(const std::string&, const T*,            \
-                                   const Shape&);                           \
+#define PROLONG_INSTANTIATE(T)                                                \
+  template void H5Writer::Write<T>(const std::string&, const std::vector<T>&, \
+                                   Shape);                                    \
+  template void H5Writer::Write<T>(const std::string&, const T*,              \
+                                   const Shape&);                             \
   template std::vector<T> H5Reader::Read<T>(const std::string&, Shape*) const;
 PROLONG_INSTANTIATE(int32_t)
 PROLONG_INSTANTIATE(int64_t)

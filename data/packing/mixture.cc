@@ -41,9 +41,8 @@ std::vector<PackedRow> Draw(const std::vector<PackedRow>& pool, int64_t count,
   for (uint64_t pass = 0; static_cast<int64_t>(rows.size()) < count; ++pass) {
     std::iota(order.begin(), order.end(), 0);
     Rng(seed, pass).Shuffle(&order);
-    for (size_t i = 0; i < order.size() &&
-                       static_cast<int64_t>(rows.size()) < count;
-         ++i) {
+    for (size_t i = 0;
+         i < order.size() && static_cast<int64_t>(rows.size()) < count; ++i) {
       rows.push_back(pool[order[i]]);
     }
   }
@@ -85,10 +84,10 @@ Mixture BuildMixture(const config::MixtureConfig& config,
       const std::vector<PackedRow> pool =
           LongChunks(shard->second, seq_len, special);
       if (pool.empty() && counts[i] > 0) {
-        throw std::runtime_error(
-            "mixture domain \"" + share.domain() +
-            "\" has no document of at least " + std::to_string(seq_len) +
-            " tokens for LONG data");
+        throw std::runtime_error("mixture domain \"" + share.domain() +
+                                 "\" has no document of at least " +
+                                 std::to_string(seq_len) +
+                                 " tokens for LONG data");
       }
       account.distinct_rows = static_cast<int64_t>(pool.size());
       rows = Draw(pool, counts[i], domain_seed);

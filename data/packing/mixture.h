@@ -21,12 +21,12 @@ namespace prolong::data {
 
 struct DomainAccount {
   std::string domain;
-  std::string role;           // "LONG" or "SHORT"
+  std::string role;  // "LONG" or "SHORT"
   double target_proportion;
   int64_t rows;
   int64_t tokens;
-  int64_t distinct_rows;      // rows available before any repetition
-  int64_t documents;          // segments (document pieces) in its rows
+  int64_t distinct_rows;  // rows available before any repetition
+  int64_t documents;      // segments (document pieces) in its rows
 };
 
 struct Mixture {

@@ -52,8 +52,8 @@ class Checker {
   }
   void InRange(const char* field, double value, double lo, double hi) {
     if (!(value >= lo && value <= hi)) {
-      Fail(field, "must be in [" + Str(lo) + ", " + Str(hi) + "], got " +
-                      Str(value));
+      Fail(field,
+           "must be in [" + Str(lo) + ", " + Str(hi) + "], got " + Str(value));
     }
   }
   void Fail(const std::string& field, const std::string& what) {
@@ -128,8 +128,8 @@ std::vector<std::string> Validate(const ModelConfig& c,
     check.Fail("d_model", "d_model / n_heads must be even for RoPE");
   }
   if (c.n_kv_heads() > 0 && c.n_heads() % c.n_kv_heads() != 0) {
-    check.Fail("n_kv_heads", "must divide n_heads (" +
-                                 std::to_string(c.n_heads()) + ")");
+    check.Fail("n_kv_heads",
+               "must divide n_heads (" + std::to_string(c.n_heads()) + ")");
   }
   return problems;
 }
@@ -139,8 +139,10 @@ std::vector<std::string> Validate(const TokenizerConfig& c,
   std::vector<std::string> problems;
   Checker check(&problems, prefix);
   if (c.vocab_size() < 256 + 5) {
-    check.Fail("vocab_size", "must be at least 261 (256 bytes + 5 special "
-                             "tokens), got " + std::to_string(c.vocab_size()));
+    check.Fail("vocab_size",
+               "must be at least 261 (256 bytes + 5 special "
+               "tokens), got " +
+                   std::to_string(c.vocab_size()));
   }
   check.NonNegative("max_training_bytes", c.max_training_bytes());
   check.Positive("threads", c.threads());
@@ -160,8 +162,9 @@ std::vector<std::string> Validate(const MixtureConfig& c,
     const std::string field = "domains[" + std::to_string(i) + "]";
     if (domain.domain().empty()) check.Fail(field + ".domain", "is empty");
     if (!(domain.proportion() > 0.0 && domain.proportion() <= 1.0)) {
-      check.Fail(field + ".proportion",
-                 "must be in (0, 1], got " + std::to_string(domain.proportion()));
+      check.Fail(
+          field + ".proportion",
+          "must be in (0, 1], got " + std::to_string(domain.proportion()));
     }
     if (domain.role() == DATA_ROLE_UNSPECIFIED) {
       check.Fail(field + ".role", "must be LONG or SHORT");
@@ -174,8 +177,8 @@ std::vector<std::string> Validate(const MixtureConfig& c,
     total += domain.proportion();
   }
   if (c.domains_size() > 0 && std::abs(total - 1.0) > 1e-6) {
-    check.Fail("domains", "proportions must sum to 1, got " +
-                              std::to_string(total));
+    check.Fail("domains",
+               "proportions must sum to 1, got " + std::to_string(total));
   }
   return problems;
 }
@@ -193,7 +196,8 @@ std::vector<std::string> Validate(const TrainStageConfig& c,
   check.Positive("log_every", c.log_every());
   check.NonNegative("checkpoint_every", c.checkpoint_every());
   if (c.loss_reduction() == LOSS_REDUCTION_UNSPECIFIED) {
-    check.Fail("loss_reduction", "must be MICRO_BATCH_MEAN or GLOBAL_TOKEN_MEAN");
+    check.Fail("loss_reduction",
+               "must be MICRO_BATCH_MEAN or GLOBAL_TOKEN_MEAN");
   }
   const auto& o = c.optimizer();
   Checker optimizer(&problems, check.Sub("optimizer"));

@@ -2,7 +2,8 @@
 //
 // Every error names the file and the field, e.g.
 //   "ablations/x/stage1.textproto: field seq_len: must be positive, got -8"
-//   "ablations/x/stage1.textproto:3:1: Message type "..." has no field named "sq_len"."
+//   "ablations/x/stage1.textproto:3:1: Message type "..." has no field named
+//   "sq_len"."
 #ifndef PROLONG_EXPERIMENTS_CONFIG_CONFIG_IO_H_
 #define PROLONG_EXPERIMENTS_CONFIG_CONFIG_IO_H_
 

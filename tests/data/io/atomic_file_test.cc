@@ -1,7 +1,6 @@
 #include "data/io/atomic_file.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 
 #include <csignal>

@@ -57,8 +57,8 @@ TEST(Hdf5File, WrongTypeAndMissingDatasetNameTheFile) {
   WriteSample(path);
   H5Reader reader(path);
   EXPECT_THAT([&] { reader.Read<float>("tokens"); },
-              ::testing::ThrowsMessage<std::runtime_error>(
-                  HasSubstr("types.h5: dataset tokens has an unexpected type")));
+              ::testing::ThrowsMessage<std::runtime_error>(HasSubstr(
+                  "types.h5: dataset tokens has an unexpected type")));
   EXPECT_THAT([&] { reader.Read<float>("nope"); },
               ::testing::ThrowsMessage<std::runtime_error>(
                   HasSubstr("missing dataset nope")));

@@ -50,14 +50,15 @@ TEST(LoadConfig, NegativeLengthNamesFileAndField) {
       WriteTemp("neg.textproto", "name: \"s\"\nseq_len: -8\nsteps: 0\n");
   const std::string error =
       ErrorOf([&] { LoadConfig<TrainStageConfig>(path); });
-  EXPECT_THAT(error,
-              HasSubstr("neg.textproto: field seq_len: must be positive, got -8"));
+  EXPECT_THAT(
+      error,
+      HasSubstr("neg.textproto: field seq_len: must be positive, got -8"));
   EXPECT_THAT(error, HasSubstr("neg.textproto: field steps: must be positive"));
 }
 
 TEST(LoadConfig, LaterFilesOverrideEarlierOnes) {
-  const auto base = WriteTemp("base.textproto",
-                              "name: \"s\"\nseq_len: 64\noptimizer { lr: 0.1 }\n");
+  const auto base = WriteTemp(
+      "base.textproto", "name: \"s\"\nseq_len: 64\noptimizer { lr: 0.1 }\n");
   const auto overrides =
       WriteTemp("over.textproto", "seq_len: 128\noptimizer { beta1: 0.5 }\n");
   const auto config = LoadConfig<TrainStageConfig>(base + "," + overrides);
@@ -78,7 +79,8 @@ TEST(Validate, MixtureProportionsMustSumToOne) {
   b->set_role(SHORT);
   const auto problems = Validate(config);
   ASSERT_EQ(problems.size(), 2u);
-  EXPECT_THAT(problems[0], HasSubstr("field domains[1].domain: \"code\" repeats"));
+  EXPECT_THAT(problems[0],
+              HasSubstr("field domains[1].domain: \"code\" repeats"));
   EXPECT_THAT(problems[1],
               HasSubstr("field domains: proportions must sum to 1, got 0.6"));
 }

@@ -1,0 +1,176 @@
+"""`ablation`: one recipe, several variants, every stage of each as targets.
+
+A recipe is a dict of settings (RECIPE below documents each one). For each
+variant, the macro expands the recipe with the variant's overrides into the
+pipeline's stages:
+
+    base mixture -> base model -> stage1 mixture -> stage1 model -> evaluation
+
+and one `results_table` named `name` that `bazel run` prints. Stages whose
+settings (and upstream stages) are the same in two variants are declared
+once and shared through Bazel's graph, so a variant that only changes stage 1
+reuses the base model that every other variant trained.
+"""
+
+load(
+    "//experiments:rules.bzl",
+    "evaluation",
+    "mixture",
+    "results_table",
+    "train_stage",
+)
+
+# The default recipe: the paper's shape at the selected preset's scale.
+RECIPE = {
+    # Shared data: token shards (one per domain) and their tokenizer.
+    "shards": ["//data/sources:code_repos"],
+    "tokenizer": "//data/sources:tokenizer",
+    # Short-context base model ("Llama-3-8B" of the paper): trained from
+    # scratch at the preset's base length.
+    "base_domains": ["code_repos:SHORT:1.0"],
+    "base_rope_theta_scale": "1.0",
+    "base_document_masking": True,
+    "base_seed": 1234,
+    # Long-context stage 1 (the paper's 64K stage): 8 x the base length,
+    # initialised from the base model, RoPE base raised 16 x (5e5 -> 8e6).
+    "stage1_domains": ["code_repos:LONG:1.0"],
+    "stage1_rope_theta_scale": "16.0",
+    "stage1_document_masking": True,
+    "stage1_lr_scale": "1.0",
+    # Evaluation of the stage-1 model (tasks in config.proto's TaskKind).
+    "eval_tasks": ["json_kv"],
+}
+
+def _settings(recipe, keys, upstream):
+    return repr([recipe[k] for k in keys] + [upstream])
+
+def _claim(declared, name, variant, stage, key):
+    """Names the target of a stage; returns (label, whether to declare it).
+
+    A stage is declared once per distinct key; one equal to the default
+    recipe's gets the short name `<name>_<stage>`.
+    """
+    if key in declared:
+        return declared[key], False
+    if declared.get(("default", stage)) == key:
+        target = "%s_%s" % (name, stage)
+    else:
+        target = "%s_%s_%s" % (name, variant, stage)
+    declared[key] = ":" + target
+    return ":" + target, True
+
+def ablation(name, variants, recipe = {}, title = "", note = "", visibility = None):
+    """Declares every stage of every variant of an ablation, and its table.
+
+    Args:
+      name: the table target; `bazel run :name` prints the table.
+      variants: dict of variant label -> dict of RECIPE overrides.
+      recipe: overrides of RECIPE shared by all variants.
+      title: the table's title.
+      note: printed under the table (say which tasks are proxies).
+      visibility: visibility of every target; public by default, so that
+        tests and //paper can read any ablation's results.
+    """
+    visibility = visibility or ["//visibility:public"]
+    base = dict(RECIPE)
+    for key in recipe:
+        if key not in RECIPE:
+            fail("ablation %s: unknown recipe setting %r (see RECIPE in //experiments:ablation.bzl)" % (name, key))
+    base.update(recipe)
+
+    # Pre-compute the keys of the unmodified recipe so that stages equal to
+    # the default get short, variant-free names.
+    declared = {}
+    default_keys = _stage_keys(base)
+    for stage, key in default_keys.items():
+        declared[("default", stage)] = key
+
+    results = []
+    for variant, overrides in variants.items():
+        for key in overrides:
+            if key not in RECIPE:
+                fail("ablation %s, variant %s: unknown recipe setting %r" % (name, variant, key))
+        r = dict(base)
+        r.update(overrides)
+        keys = _stage_keys(r)
+
+        base_mixture, new = _claim(declared, name, variant, "base_mixture", keys["base_mixture"])
+        if new:
+            mixture(
+                name = base_mixture[1:],
+                visibility = visibility,
+                shards = r["shards"],
+                tokenizer = r["tokenizer"],
+                domains = r["base_domains"],
+                stage = "base",
+            )
+        base_model, new = _claim(declared, name, variant, "base_model", keys["base_model"])
+        if new:
+            train_stage(
+                name = base_model[1:],
+                visibility = visibility,
+                mixture = base_mixture,
+                tokenizer = r["tokenizer"],
+                stage = "base",
+                rope_theta_scale = r["base_rope_theta_scale"],
+                document_masking = r["base_document_masking"],
+                seed = r["base_seed"],
+            )
+        stage1_mixture, new = _claim(declared, name, variant, "stage1_mixture", keys["stage1_mixture"])
+        if new:
+            mixture(
+                name = stage1_mixture[1:],
+                visibility = visibility,
+                shards = r["shards"],
+                tokenizer = r["tokenizer"],
+                domains = r["stage1_domains"],
+                stage = "stage1",
+            )
+        stage1_model, new = _claim(declared, name, variant, "stage1_model", keys["stage1_model"])
+        if new:
+            train_stage(
+                name = stage1_model[1:],
+                visibility = visibility,
+                mixture = stage1_mixture,
+                tokenizer = r["tokenizer"],
+                init = base_model,
+                stage = "stage1",
+                rope_theta_scale = r["stage1_rope_theta_scale"],
+                lr_scale = r["stage1_lr_scale"],
+                document_masking = r["stage1_document_masking"],
+            )
+        eval_target = "%s_%s_eval" % (name, variant)
+        evaluation(
+            name = eval_target,
+            checkpoint = stage1_model,
+            tokenizer = r["tokenizer"],
+            tasks = r["eval_tasks"],
+            variant = variant,
+            visibility = visibility,
+        )
+        results.append(":" + eval_target)
+
+    results_table(
+        name = name,
+        results = results,
+        title = title or name,
+        note = note,
+        visibility = visibility,
+    )
+
+def _stage_keys(r):
+    """Identity of each stage: its settings plus its upstream's identity."""
+    base_mixture = _settings(r, ["shards", "tokenizer", "base_domains"], "")
+    base_model = _settings(r, ["base_rope_theta_scale", "base_document_masking", "base_seed"], base_mixture)
+    stage1_mixture = _settings(r, ["shards", "tokenizer", "stage1_domains"], "")
+    stage1_model = _settings(
+        r,
+        ["stage1_rope_theta_scale", "stage1_document_masking", "stage1_lr_scale"],
+        base_model + stage1_mixture,
+    )
+    return {
+        "base_mixture": base_mixture,
+        "base_model": base_model,
+        "stage1_mixture": stage1_mixture,
+        "stage1_model": stage1_model,
+    }

@@ -1,0 +1,193 @@
+#include "experiments/training/trainer.h"
+
+#include <google/protobuf/text_format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "experiments/training/lr_schedule.h"
+#include "ops/adamw.h"
+
+namespace prolong::training {
+namespace {
+
+model::PackedSequence ToSequence(const data::PackedRow& row) {
+  return {row.tokens, row.doc_starts, {}};
+}
+
+// Global L2 norm of the gradients, accumulated in double in a fixed order.
+// Throws if any gradient is not finite, naming the tensor.
+double GradNorm(const model::Llama& model, const float* grads, int64_t step) {
+  double sum_sq = 0.0;
+  for (const model::ParamTensor& tensor : model.layout()) {
+    int64_t count = 1;
+    for (int64_t d : tensor.shape) count *= d;
+    double tensor_sq = 0.0;
+    for (int64_t i = 0; i < count; ++i) {
+      const double g = grads[tensor.offset + i];
+      tensor_sq += g * g;
+    }
+    if (!std::isfinite(tensor_sq)) {
+      throw std::runtime_error("non-finite gradient at step " +
+                               std::to_string(step) + " in tensor " +
+                               tensor.name);
+    }
+    sum_sq += tensor_sq;
+  }
+  return std::sqrt(sum_sq);
+}
+
+std::string FormatDuration(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof(text), "%lldm%02llds", s / 60, s % 60);
+  return text;
+}
+
+}  // namespace
+
+std::string LatestCheckpointPath(const std::string& checkpoint_dir) {
+  return checkpoint_dir + "/latest.h5";
+}
+
+void TrainStage(const config::TrainStageConfig& config,
+                const data::Mixture& mixture, model::Llama* model,
+                model::OptimizerState* optimizer,
+                model::TrainerPosition* position,
+                const TrainerOptions& options) {
+  if (mixture.rows.empty()) throw std::runtime_error("the mixture is empty");
+  if (static_cast<int>(mixture.rows[0].tokens.size()) != config.seq_len()) {
+    throw std::runtime_error(
+        "stage " + config.name() + " has seq_len " +
+        std::to_string(config.seq_len()) + " but the mixture's rows have " +
+        std::to_string(mixture.rows[0].tokens.size()) + " tokens");
+  }
+  const int64_t n = model->num_parameters();
+  if (optimizer->m.empty()) {
+    optimizer->m.assign(n, 0.0f);
+    optimizer->v.assign(n, 0.0f);
+  }
+  model->SetRopeTheta(config.rope_theta());
+  model->SetThreads(config.threads());
+  std::string config_text;
+  google::protobuf::TextFormat::PrintToString(config, &config_text);
+
+  const auto& opt = config.optimizer();
+  const LrSchedule schedule = LrSchedule::Make(
+      opt.lr(), opt.min_lr_ratio(), opt.warmup_ratio(), config.steps());
+  const int per_step = config.sequences_per_step();
+  const int64_t tokens_per_step = int64_t{per_step} * config.seq_len();
+
+  std::ofstream log;
+  if (!options.log_path.empty()) {
+    log.open(options.log_path,
+             position->stage_step == 0 ? std::ios::trunc : std::ios::app);
+    if (!log) throw std::runtime_error("cannot write " + options.log_path);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  int64_t steps_this_call = 0;
+  while (position->stage_step < config.steps()) {
+    if (options.stop_after_steps >= 0 &&
+        steps_this_call == options.stop_after_steps) {
+      return;
+    }
+    const int64_t step = position->stage_step;
+    model->ZeroGrads();
+    std::vector<model::PackedSequence> batch;
+    for (int i = 0; i < per_step; ++i) {
+      const auto& row =
+          mixture.rows[(position->data_position + i) % mixture.rows.size()];
+      batch.push_back(ToSequence(row));
+    }
+    int64_t step_targets = 0;
+    for (const auto& sequence : batch)
+      step_targets += model::CountTargets(sequence);
+
+    double loss_sum = 0.0;
+    int64_t loss_targets = 0;
+    double micro_mean_sum = 0.0;
+    for (const auto& sequence : batch) {
+      const int64_t targets = model::CountTargets(sequence);
+      if (targets == 0) continue;
+      const float weight =
+          config.loss_reduction() == config::GLOBAL_TOKEN_MEAN
+              ? 1.0f / static_cast<float>(step_targets)
+              : 1.0f / (static_cast<float>(targets) * per_step);
+      const model::LossSum loss =
+          model->ForwardBackward(sequence, config.document_masking(), weight);
+      loss_sum += loss.loss_sum;
+      loss_targets += loss.targets;
+      micro_mean_sum += loss.loss_sum / loss.targets;
+    }
+    const double loss = config.loss_reduction() == config::GLOBAL_TOKEN_MEAN
+                            ? loss_sum / std::max<int64_t>(1, loss_targets)
+                            : micro_mean_sum / per_step;
+    if (!std::isfinite(loss)) {
+      throw std::runtime_error("stage " + config.name() +
+                               ": non-finite loss at step " +
+                               std::to_string(step));
+    }
+    float* grads = model->grads();
+    const double grad_norm = GradNorm(*model, grads, step);
+    if (opt.grad_clip() > 0 && grad_norm > opt.grad_clip()) {
+      const float scale = static_cast<float>(opt.grad_clip() / grad_norm);
+      for (int64_t i = 0; i < n; ++i) grads[i] *= scale;
+    }
+    const double lr = schedule.At(step);
+    ++optimizer->adam_step;
+    for (const model::ParamTensor& tensor : model->layout()) {
+      int64_t count = 1;
+      for (int64_t d : tensor.shape) count *= d;
+      ops::AdamWUpdate(
+          model->params() + tensor.offset, grads + tensor.offset,
+          optimizer->m.data() + tensor.offset,
+          optimizer->v.data() + tensor.offset, count, static_cast<float>(lr),
+          static_cast<float>(opt.beta1()), static_cast<float>(opt.beta2()),
+          static_cast<float>(opt.eps()),
+          tensor.weight_decay ? static_cast<float>(opt.weight_decay()) : 0.0f,
+          optimizer->adam_step);
+    }
+    position->data_position += per_step;
+    position->stage_step = step + 1;
+    ++steps_this_call;
+
+    if (log.is_open()) {
+      char line[256];
+      std::snprintf(line, sizeof(line),
+                    "{\"step\": %lld, \"loss\": %.9g, \"lr\": %.9g, "
+                    "\"grad_norm\": %.9g, \"tokens\": %lld}\n",
+                    static_cast<long long>(step + 1), loss, lr, grad_norm,
+                    static_cast<long long>(tokens_per_step));
+      log << line << std::flush;
+    }
+    const bool last = position->stage_step == config.steps();
+    if (position->stage_step % config.log_every() == 0 || last) {
+      const double elapsed = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+      const double tokens_per_second =
+          elapsed > 0 ? steps_this_call * tokens_per_step / elapsed : 0.0;
+      const double eta = steps_this_call > 0
+                             ? elapsed / steps_this_call *
+                                   (config.steps() - position->stage_step)
+                             : 0.0;
+      std::fprintf(stderr,
+                   "[%s] step %lld/%d  loss %.4f  lr %.2e  grad_norm %.3f  "
+                   "tok/s %.0f  eta %s\n",
+                   config.name().c_str(),
+                   static_cast<long long>(position->stage_step), config.steps(),
+                   loss, lr, grad_norm, tokens_per_second,
+                   FormatDuration(eta).c_str());
+    }
+    if (!options.checkpoint_dir.empty() && config.checkpoint_every() > 0 &&
+        position->stage_step % config.checkpoint_every() == 0 && !last) {
+      model::WriteCheckpoint(LatestCheckpointPath(options.checkpoint_dir),
+                             *model, *optimizer, *position, config_text);
+    }
+  }
+}
+
+}  // namespace prolong::training

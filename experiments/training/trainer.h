@@ -1,0 +1,42 @@
+// One training stage: gradient accumulation over packed sequences, AdamW,
+// clipping, the stage's LR schedule, progress lines, and resumable
+// checkpoints. Deterministic: for a fixed config, mixture and starting
+// state the result is byte-identical, also across a stop and resume.
+#ifndef PROLONG_EXPERIMENTS_TRAINING_TRAINER_H_
+#define PROLONG_EXPERIMENTS_TRAINING_TRAINER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "data/packing/mixture.h"
+#include "experiments/config/config.pb.h"
+#include "model/checkpoint.h"
+#include "model/llama.h"
+
+namespace prolong::training {
+
+struct TrainerOptions {
+  // Where resumable checkpoints go (checkpoint_every); empty = nowhere.
+  std::string checkpoint_dir;
+  // One JSON object per step (step, loss, lr, grad_norm, tokens); no
+  // timings, so the file is reproducible. Empty = no log file.
+  std::string log_path;
+  // Stop (as if killed) after this many steps of this call; -1 = run out.
+  int64_t stop_after_steps = -1;
+};
+
+// The resumable checkpoint inside `checkpoint_dir`.
+std::string LatestCheckpointPath(const std::string& checkpoint_dir);
+
+// Trains `model` from `position` to config.steps. The optimizer moments are
+// created (zeros) if empty, else carried over (the paper keeps them across
+// stages). Throws on NaN/Inf, naming the step and the tensor.
+void TrainStage(const config::TrainStageConfig& config,
+                const data::Mixture& mixture, model::Llama* model,
+                model::OptimizerState* optimizer,
+                model::TrainerPosition* position,
+                const TrainerOptions& options);
+
+}  // namespace prolong::training
+
+#endif  // PROLONG_EXPERIMENTS_TRAINING_TRAINER_H_

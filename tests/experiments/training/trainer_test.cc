@@ -1,0 +1,155 @@
+#include "experiments/training/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "data/io/atomic_file.h"
+#include "data/rng.h"
+#include "model/checkpoint.h"
+
+namespace prolong::training {
+namespace {
+
+config::TrainStageConfig StageConfig() {
+  config::TrainStageConfig config;
+  config.set_name("test_stage");
+  config.set_seq_len(32);
+  config.set_rope_theta(20000.0);
+  config.set_steps(6);
+  config.set_sequences_per_step(3);
+  config.set_threads(2);
+  config.set_log_every(100);
+  config.set_checkpoint_every(2);
+  config.mutable_optimizer()->set_lr(1e-2);
+  auto* model = config.mutable_model();
+  model->set_vocab_size(50);
+  model->set_d_model(16);
+  model->set_n_layers(2);
+  model->set_n_heads(2);
+  model->set_n_kv_heads(1);
+  model->set_ffn_hidden(24);
+  return config;
+}
+
+// Random rows with several documents each.
+data::Mixture RandomMixture(int rows, int seq_len) {
+  data::Mixture mixture;
+  data::Rng rng(7, 0);
+  for (int r = 0; r < rows; ++r) {
+    data::PackedRow row;
+    row.doc_starts = {0};
+    for (int t = 0; t < seq_len; ++t) {
+      row.tokens.push_back(static_cast<int32_t>(rng.Below(50)));
+      if (t > 0 && rng.Below(9) == 0) row.doc_starts.push_back(t);
+    }
+    row.doc_starts.push_back(seq_len);
+    mixture.rows.push_back(std::move(row));
+  }
+  return mixture;
+}
+
+struct TrainingRun {
+  std::unique_ptr<model::Llama> model;
+  model::OptimizerState optimizer;
+  model::TrainerPosition position;
+};
+
+TrainingRun Fresh(const config::TrainStageConfig& config) {
+  TrainingRun run;
+  run.model = std::make_unique<model::Llama>(config.model());
+  run.model->Initialize(config.seed());
+  return run;
+}
+
+std::string TempDir(const std::string& name) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+bool SameBytes(const float* a, const float* b, int64_t n) {
+  return std::memcmp(a, b, n * sizeof(float)) == 0;
+}
+
+TEST(Trainer, LearnsAndIsDeterministic) {
+  const auto config = StageConfig();
+  const auto mixture = RandomMixture(18, 32);
+  TrainingRun a = Fresh(config), b = Fresh(config);
+  TrainerOptions options;
+  options.log_path = TempDir("det") + "/a.jsonl";
+  TrainStage(config, mixture, a.model.get(), &a.optimizer, &a.position,
+             options);
+  options.log_path = TempDir("det") + "/b.jsonl";
+  TrainStage(config, mixture, b.model.get(), &b.optimizer, &b.position,
+             options);
+  const int64_t n = a.model->num_parameters();
+  EXPECT_TRUE(SameBytes(a.model->params(), b.model->params(), n));
+  EXPECT_TRUE(SameBytes(a.optimizer.m.data(), b.optimizer.m.data(), n));
+  EXPECT_EQ(io::ReadFile(TempDir("det") + "/a.jsonl"),
+            io::ReadFile(TempDir("det") + "/b.jsonl"));
+  EXPECT_EQ(a.position.stage_step, 6);
+  EXPECT_EQ(a.position.data_position, 18);
+  EXPECT_EQ(a.optimizer.adam_step, 6);
+  // Training moved the weights away from the initialisation.
+  TrainingRun init = Fresh(config);
+  EXPECT_FALSE(SameBytes(a.model->params(), init.model->params(), n));
+}
+
+TEST(Trainer, ResumeAfterAStopEqualsAnUninterruptedRun) {
+  const auto config = StageConfig();
+  const auto mixture = RandomMixture(10, 32);  // wraps around: 18 rows used
+  TrainingRun whole = Fresh(config);
+  TrainStage(config, mixture, whole.model.get(), &whole.optimizer,
+             &whole.position, {});
+
+  const std::string dir = TempDir("resume");
+  TrainingRun first = Fresh(config);
+  TrainerOptions options;
+  options.checkpoint_dir = dir;
+  options.stop_after_steps = 3;  // "killed" after step 3; last checkpoint at 2
+  TrainStage(config, mixture, first.model.get(), &first.optimizer,
+             &first.position, options);
+  ASSERT_EQ(first.position.stage_step, 3);
+
+  model::Checkpoint saved = model::ReadCheckpoint(LatestCheckpointPath(dir));
+  ASSERT_EQ(saved.position.stage_step, 2);
+  options.stop_after_steps = -1;
+  TrainStage(config, mixture, saved.model.get(), &saved.optimizer,
+             &saved.position, options);
+  const int64_t n = whole.model->num_parameters();
+  EXPECT_TRUE(SameBytes(whole.model->params(), saved.model->params(), n));
+  EXPECT_TRUE(SameBytes(whole.optimizer.m.data(), saved.optimizer.m.data(), n));
+  EXPECT_TRUE(SameBytes(whole.optimizer.v.data(), saved.optimizer.v.data(), n));
+  EXPECT_EQ(whole.optimizer.adam_step, saved.optimizer.adam_step);
+}
+
+TEST(Trainer, MomentsCarryOverAndScheduleRestartsAcrossStages) {
+  auto config = StageConfig();
+  const auto mixture = RandomMixture(18, 32);
+  TrainingRun run = Fresh(config);
+  TrainStage(config, mixture, run.model.get(), &run.optimizer, &run.position,
+             {});
+  const std::vector<float> moments = run.optimizer.m;
+  // Stage 2: new position, same optimizer; AdamW's step count continues.
+  config.set_name("second");
+  model::TrainerPosition second;
+  TrainStage(config, mixture, run.model.get(), &run.optimizer, &second, {});
+  EXPECT_EQ(second.stage_step, 6);
+  EXPECT_EQ(run.optimizer.adam_step, 12);
+  EXPECT_NE(moments, run.optimizer.m);
+}
+
+TEST(Trainer, MismatchedSequenceLengthIsAnError) {
+  auto config = StageConfig();
+  config.set_seq_len(64);
+  TrainingRun run = Fresh(config);
+  EXPECT_THROW(TrainStage(config, RandomMixture(3, 32), run.model.get(),
+                          &run.optimizer, &run.position, {}),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace prolong::training
