@@ -167,9 +167,13 @@ def _mixture_impl(ctx):
     ]
     for entry in ctx.attr.domains:
         parts = entry.split(":")
-        if len(parts) != 3:
-            fail("mixture %s: domain entry %r is not domain:ROLE:proportion" % (ctx.label, entry))
-        lines.append('domains { domain: "%s" role: %s proportion: %s }' % (parts[0], parts[1], parts[2]))
+        if len(parts) not in (3, 4):
+            fail("mixture %s: domain entry %r is not domain:ROLE:proportion[:chunk_divisor]" % (ctx.label, entry))
+        chunk = ""
+        if len(parts) == 4:
+            # chunk_divisor d: documents of seq_len / d tokens, d per sequence.
+            chunk = " chunk_len: %d" % (spec.seq_len // int(parts[3]))
+        lines.append('domains { domain: "%s" role: %s proportion: %s%s }' % (parts[0], parts[1], parts[2], chunk))
     configs = _config_files(ctx, "\n".join(lines) + "\n")
     out = ctx.actions.declare_file(ctx.label.name + ".h5")
     shards = [f for f in ctx.files.shards if f.extension == "h5"]
@@ -194,7 +198,7 @@ mixture = rule(
     attrs = dict({
         "shards": attr.label_list(mandatory = True, doc = "token_shards targets, one per domain."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer (BOS/EOS ids)."),
-        "domains": attr.string_list(mandatory = True, doc = "Entries 'domain:LONG|SHORT:proportion'."),
+        "domains": attr.string_list(mandatory = True, doc = "Entries 'domain:LONG|SHORT:proportion', or 'domain:LONG:proportion:d' for documents of 1/d of the length packed d to a sequence (the paper's stage-2 64K documents in 512K rows: d = 8)."),
         "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2"], doc = "Preset stage giving the length and size."),
         "seed": attr.int(default = 42, doc = "Sampling and shuffling seed."),
         "_mixture_main": _tool("//experiments/stages:mixture_main"),

@@ -81,12 +81,16 @@ Mixture BuildMixture(const config::MixtureConfig& config,
                           0};
     std::vector<PackedRow> rows;
     if (share.role() == config::LONG) {
+      const int chunk_len = share.chunk_len() > 0 ? share.chunk_len() : seq_len;
       const std::vector<PackedRow> pool =
-          LongChunks(shard->second, seq_len, special);
+          chunk_len == seq_len
+              ? LongChunks(shard->second, seq_len, special)
+              : PackLongChunks(shard->second, seq_len, chunk_len,
+                               domain_seed ^ 0x6c6f6e67ULL, special);
       if (pool.empty() && counts[i] > 0) {
         throw std::runtime_error("mixture domain \"" + share.domain() +
                                  "\" has no document of at least " +
-                                 std::to_string(seq_len) +
+                                 std::to_string(chunk_len) +
                                  " tokens for LONG data");
       }
       account.distinct_rows = static_cast<int64_t>(pool.size());

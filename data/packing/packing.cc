@@ -38,6 +38,26 @@ std::vector<PackedRow> LongChunks(const TokenShard& shard, int seq_len,
   return rows;
 }
 
+std::vector<PackedRow> PackLongChunks(const TokenShard& shard, int seq_len,
+                                      int chunk_len, uint64_t seed,
+                                      SpecialTokens special) {
+  std::vector<PackedRow> chunks = LongChunks(shard, chunk_len, special);
+  Rng(seed, 0).Shuffle(&chunks);
+  const size_t per_row = static_cast<size_t>(seq_len / chunk_len);
+  std::vector<PackedRow> rows;
+  for (size_t start = 0; start + per_row <= chunks.size(); start += per_row) {
+    PackedRow row;
+    row.doc_starts = {0};
+    for (size_t k = start; k < start + per_row; ++k) {
+      row.tokens.insert(row.tokens.end(), chunks[k].tokens.begin(),
+                        chunks[k].tokens.end());
+      row.doc_starts.push_back(static_cast<int32_t>(row.tokens.size()));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::vector<PackedRow> PackShort(const TokenShard& shard, int seq_len,
                                  int64_t num_rows, uint64_t seed,
                                  SpecialTokens special) {

@@ -28,6 +28,14 @@ struct SpecialTokens {
 std::vector<PackedRow> LongChunks(const TokenShard& shard, int seq_len,
                                   SpecialTokens special);
 
+// Rows of `seq_len` tokens made of seq_len / chunk_len consecutive chunks
+// from LongChunks(shard, chunk_len), each chunk its own document (the
+// paper's stage 2 packs 64K documents 8 to a 512K row). Chunks are drawn
+// in a random order from `seed`; a final incomplete row is dropped.
+std::vector<PackedRow> PackLongChunks(const TokenShard& shard, int seq_len,
+                                      int chunk_len, uint64_t seed,
+                                      SpecialTokens special);
+
 // `num_rows` packed rows; documents are drawn in a random order (a fresh
 // permutation each pass over the shard) from `seed`.
 std::vector<PackedRow> PackShort(const TokenShard& shard, int seq_len,

@@ -169,6 +169,14 @@ std::vector<std::string> Validate(const MixtureConfig& c,
     if (domain.role() == DATA_ROLE_UNSPECIFIED) {
       check.Fail(field + ".role", "must be LONG or SHORT");
     }
+    if (domain.chunk_len() < 0 ||
+        (domain.chunk_len() > 0 &&
+         (domain.role() != LONG || c.seq_len() % domain.chunk_len() != 0))) {
+      check.Fail(field + ".chunk_len",
+                 "must be 0 or, for LONG data, divide seq_len (" +
+                     std::to_string(c.seq_len()) + "), got " +
+                     std::to_string(domain.chunk_len()));
+    }
     for (int j = 0; j < i; ++j) {
       if (c.domains(j).domain() == domain.domain()) {
         check.Fail(field + ".domain", "\"" + domain.domain() + "\" repeats");

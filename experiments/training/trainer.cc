@@ -2,6 +2,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +17,16 @@ namespace {
 
 model::PackedSequence ToSequence(const data::PackedRow& row) {
   return {row.tokens, row.doc_starts, {}};
+}
+
+// Attention cost of a packed sequence: the sum of squared document lengths.
+int64_t AttentionCost(const model::PackedSequence& sequence) {
+  int64_t cost = 0;
+  for (size_t d = 1; d < sequence.doc_starts.size(); ++d) {
+    const int64_t length = sequence.doc_starts[d] - sequence.doc_starts[d - 1];
+    cost += length * length;
+  }
+  return cost;
 }
 
 // Global L2 norm of the gradients, accumulated in double in a fixed order.
@@ -101,6 +112,13 @@ void TrainStage(const config::TrainStageConfig& config,
       const auto& row =
           mixture.rows[(position->data_position + i) % mixture.rows.size()];
       batch.push_back(ToSequence(row));
+    }
+    if (config.sort_micro_batches_by_cost()) {
+      std::stable_sort(
+          batch.begin(), batch.end(),
+          [](const model::PackedSequence& a, const model::PackedSequence& b) {
+            return AttentionCost(a) > AttentionCost(b);
+          });
     }
     int64_t step_targets = 0;
     for (const auto& sequence : batch)

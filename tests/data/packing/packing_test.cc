@@ -41,6 +41,32 @@ TEST(LongChunks, DropsShortDocumentsAndLeftovers) {
   }
 }
 
+TEST(PackLongChunks, PacksSingleDocumentChunksOfAnEighth) {
+  // 2 documents of 70 tokens (72 wrapped) -> 9 chunks of 8 each -> 18
+  // chunks; rows of 64 hold 8 chunks -> 2 rows, 2 chunks left over.
+  const TokenShard shard = MakeShard("code", {70, 70, 3});
+  const auto rows = PackLongChunks(shard, 64, 8, 5, kSpecial);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.tokens.size(), 64u);
+    ASSERT_EQ(row.doc_starts.size(), 9u);
+    for (size_t k = 0; k < row.doc_starts.size(); ++k) {
+      EXPECT_EQ(row.doc_starts[k], static_cast<int32_t>(8 * k));
+    }
+  }
+  // Every chunk is a slice of one document: values increase by one inside
+  // a chunk unless it starts with BOS or ends with EOS.
+  for (const auto& row : rows) {
+    for (size_t k = 0; k + 1 < row.doc_starts.size(); ++k) {
+      for (int32_t i = row.doc_starts[k] + 1; i < row.doc_starts[k + 1]; ++i) {
+        const int32_t prev = row.tokens[i - 1], cur = row.tokens[i];
+        if (prev == kSpecial.bos || cur == kSpecial.eos) continue;
+        EXPECT_EQ(cur, prev + 1) << "row chunk " << k << " position " << i;
+      }
+    }
+  }
+}
+
 TEST(PackShort, LosesAndDuplicatesNothingWithinAPass) {
   const std::vector<int> lengths = {5, 17, 3, 9, 30, 1, 12};
   const TokenShard shard = MakeShard("web", lengths);

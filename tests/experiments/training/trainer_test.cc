@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -140,6 +141,25 @@ TEST(Trainer, MomentsCarryOverAndScheduleRestartsAcrossStages) {
   EXPECT_EQ(second.stage_step, 6);
   EXPECT_EQ(run.optimizer.adam_step, 12);
   EXPECT_NE(moments, run.optimizer.m);
+}
+
+TEST(Trainer, CostSortedMicroBatchesGiveTheSameUpdateUpToRounding) {
+  auto config = StageConfig();
+  const auto mixture = RandomMixture(18, 32);
+  TrainingRun plain = Fresh(config);
+  TrainStage(config, mixture, plain.model.get(), &plain.optimizer,
+             &plain.position, {});
+  config.set_sort_micro_batches_by_cost(true);
+  TrainingRun sorted = Fresh(config);
+  TrainStage(config, mixture, sorted.model.get(), &sorted.optimizer,
+             &sorted.position, {});
+  const int64_t n = plain.model->num_parameters();
+  double max_diff = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    max_diff = std::max<double>(max_diff, std::abs(plain.model->params()[i] -
+                                                   sorted.model->params()[i]));
+  }
+  EXPECT_LT(max_diff, 1e-4);
 }
 
 TEST(Trainer, MismatchedSequenceLengthIsAnError) {
