@@ -78,7 +78,7 @@ def _corpus_impl(ctx):
         mnemonic = "Corpus",
         progress_message = "Reading corpus %s (%d files)" % (ctx.label.name, len(files)),
     )
-    return [DefaultInfo(files = depset([out, manifest]))]
+    return [DefaultInfo(files = depset([out, manifest]), runfiles = ctx.runfiles(files = [out, manifest]))]
 
 corpus = rule(
     implementation = _corpus_impl,
@@ -111,7 +111,7 @@ def _tokenizer_impl(ctx):
         mnemonic = "Tokenizer",
         progress_message = "Training tokenizer %s (vocab %d)" % (ctx.label.name, vocab_size),
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 tokenizer = rule(
     implementation = _tokenizer_impl,
@@ -143,7 +143,7 @@ def _token_shards_impl(ctx):
         mnemonic = "TokenShards",
         progress_message = "Tokenizing %s" % ctx.label.name,
     )
-    return [DefaultInfo(files = depset([out, manifest]))]
+    return [DefaultInfo(files = depset([out, manifest]), runfiles = ctx.runfiles(files = [out, manifest]))]
 
 token_shards = rule(
     implementation = _token_shards_impl,
@@ -190,7 +190,7 @@ def _mixture_impl(ctx):
         mnemonic = "Mixture",
         progress_message = "Packing mixture %s (%d tokens per sequence)" % (ctx.label.name, spec.seq_len),
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 mixture = rule(
     implementation = _mixture_impl,
@@ -263,7 +263,10 @@ def _train_stage_impl(ctx):
         ),
         env = {"OMP_NUM_THREADS": str(preset.threads)},
     )
-    return [DefaultInfo(files = depset([out, log])), CheckpointInfo(checkpoint = out)]
+    return [
+        DefaultInfo(files = depset([out, log]), runfiles = ctx.runfiles(files = [out, log])),
+        CheckpointInfo(checkpoint = out),
+    ]
 
 train_stage = rule(
     implementation = _train_stage_impl,
@@ -310,7 +313,7 @@ def _evaluation_impl(ctx):
         progress_message = "Evaluating %s at %s tokens" % (ctx.label.name, lengths),
         env = {"OMP_NUM_THREADS": str(preset.threads)},
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 evaluation = rule(
     implementation = _evaluation_impl,

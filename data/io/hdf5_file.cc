@@ -61,12 +61,26 @@ uint64_t Count(const Shape& shape) {
 struct H5Writer::Impl {
   H5::H5File file;
   H5::DSetCreatPropList dataset_properties;
-  H5::LinkCreatPropList link_properties;
+  H5::PropList group_properties{H5P_GROUP_CREATE};
 
   H5::DataSet Create(const std::string& name, const H5::DataType& type,
                      const H5::DataSpace& space) {
-    return file.createDataSet(name, type, space, dataset_properties,
-                              H5::DSetAccPropList::DEFAULT, link_properties);
+    CreateParentGroups(name);
+    return file.createDataSet(name, type, space, dataset_properties);
+  }
+
+  // Creates the groups on the way to `name` without timestamps (HDF5's own
+  // intermediate-group creation would stamp them with the time).
+  void CreateParentGroups(const std::string& name) {
+    for (size_t slash = name.find('/'); slash != std::string::npos;
+         slash = name.find('/', slash + 1)) {
+      const std::string group = name.substr(0, slash);
+      if (H5Lexists(file.getId(), group.c_str(), H5P_DEFAULT) > 0) continue;
+      const hid_t id = H5Gcreate2(file.getId(), group.c_str(), H5P_DEFAULT,
+                                  group_properties.getId(), H5P_DEFAULT);
+      if (id < 0) throw H5::GroupIException("CreateParentGroups", group);
+      H5Gclose(id);
+    }
   }
 };
 
@@ -78,9 +92,9 @@ H5Writer::H5Writer(std::string path)
     H5::FileAccPropList access;
     access.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_V18);
     impl_ = std::make_unique<Impl>(
-        Impl{H5::H5File(temporary_, H5F_ACC_TRUNC, create, access), {}, {}});
+        Impl{H5::H5File(temporary_, H5F_ACC_TRUNC, create, access), {}});
     H5Pset_obj_track_times(impl_->dataset_properties.getId(), false);
-    H5Pset_create_intermediate_group(impl_->link_properties.getId(), 1);
+    H5Pset_obj_track_times(impl_->group_properties.getId(), false);
   } catch (const H5::Exception& e) {
     throw Error(path_, "cannot create HDF5 file " + temporary_ + ": " +
                            e.getDetailMsg());

@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
+#include "data/io/atomic_file.h"
 #include "experiments/training/lr_schedule.h"
 #include "ops/adamw.h"
 
@@ -58,6 +61,21 @@ std::string FormatDuration(double seconds) {
   return text;
 }
 
+// A resumed stage may have logged steps after its last checkpoint before it
+// stopped: keep only the lines of the steps the checkpoint covers, so the
+// log ends up the same as an uninterrupted run's.
+void KeepFirstLines(const std::string& path, int64_t lines) {
+  std::string kept;
+  if (lines > 0 && std::filesystem::exists(path)) {
+    std::istringstream in(io::ReadFile(path));
+    std::string line;
+    for (int64_t i = 0; i < lines && std::getline(in, line); ++i) {
+      kept += line + "\n";
+    }
+  }
+  io::WriteFileAtomically(path, kept);
+}
+
 }  // namespace
 
 std::string LatestCheckpointPath(const std::string& checkpoint_dir) {
@@ -94,8 +112,8 @@ void TrainStage(const config::TrainStageConfig& config,
 
   std::ofstream log;
   if (!options.log_path.empty()) {
-    log.open(options.log_path,
-             position->stage_step == 0 ? std::ios::trunc : std::ios::app);
+    KeepFirstLines(options.log_path, position->stage_step);
+    log.open(options.log_path, std::ios::app);
     if (!log) throw std::runtime_error("cannot write " + options.log_path);
   }
   const auto started = std::chrono::steady_clock::now();
