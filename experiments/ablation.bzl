@@ -4,7 +4,8 @@ A recipe is a dict of settings (RECIPE below documents each one). For each
 variant, the macro expands the recipe with the variant's overrides into the
 pipeline's stages:
 
-    base mixture -> base model -> stage1 mixture -> stage1 model -> evaluation
+    base mixture -> base model -> stage1 mixture -> stage1 model
+        -> SFT mixture -> SFT model -> evaluation
 
 and one `results_table` named `name` that `bazel run` prints. Stages whose
 settings (and upstream stages) are the same in two variants are declared
@@ -37,7 +38,14 @@ RECIPE = {
     "stage1_rope_theta_scale": "16.0",
     "stage1_document_masking": True,
     "stage1_lr_scale": "1.0",
-    # Evaluation of the stage-1 model (tasks in config.proto's TaskKind).
+    # SFT on short instruction data only (the paper's best choice), packed to
+    # the stage-1 length; evaluation runs after it, as in the paper. With
+    # "sft": False the stage-1 model is evaluated directly (the paper's
+    # before-SFT numbers, A3).
+    "sft": True,
+    "sft_shards": ["//data/sources/sft:docstrings"],
+    "sft_domains": ["sft_docstrings:CHAT:1.0"],
+    # Evaluation (tasks in config.proto's TaskKind).
     "eval_tasks": ["json_kv"],
 }
 
@@ -139,10 +147,35 @@ def ablation(name, variants, recipe = {}, title = "", note = "", visibility = No
                 lr_scale = r["stage1_lr_scale"],
                 document_masking = r["stage1_document_masking"],
             )
+        evaluated = stage1_model
+        if r["sft"]:
+            sft_mixture, new = _claim(declared, name, variant, "sft_mixture", keys["sft_mixture"])
+            if new:
+                mixture(
+                    name = sft_mixture[1:],
+                    shards = r["sft_shards"],
+                    tokenizer = r["tokenizer"],
+                    domains = r["sft_domains"],
+                    stage = "sft",
+                    visibility = visibility,
+                )
+            sft_model, new = _claim(declared, name, variant, "sft_model", keys["sft_model"])
+            if new:
+                train_stage(
+                    name = sft_model[1:],
+                    mixture = sft_mixture,
+                    tokenizer = r["tokenizer"],
+                    init = stage1_model,
+                    stage = "sft",
+                    rope_theta_scale = r["stage1_rope_theta_scale"],
+                    document_masking = True,
+                    visibility = visibility,
+                )
+            evaluated = sft_model
         eval_target = "%s_%s_eval" % (name, variant)
         evaluation(
             name = eval_target,
-            checkpoint = stage1_model,
+            checkpoint = evaluated,
             tokenizer = r["tokenizer"],
             tasks = r["eval_tasks"],
             variant = variant,
@@ -168,7 +201,11 @@ def _stage_keys(r):
         ["stage1_rope_theta_scale", "stage1_document_masking", "stage1_lr_scale"],
         base_model + stage1_mixture,
     )
+    sft_mixture = _settings(r, ["sft_shards", "tokenizer", "sft_domains"], "")
+    sft_model = _settings(r, [], stage1_model + sft_mixture)
     return {
+        "sft_mixture": sft_mixture,
+        "sft_model": sft_model,
         "base_mixture": base_mixture,
         "base_model": base_model,
         "stage1_mixture": stage1_mixture,

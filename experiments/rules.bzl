@@ -156,6 +156,40 @@ token_shards = rule(
 )
 
 # ---------------------------------------------------------------------------
+# sft_data
+
+def _sft_data_impl(ctx):
+    corpus_file = [f for f in ctx.files.corpus if f.extension == "h5"][0]
+    out = ctx.actions.declare_file(ctx.label.name + ".h5")
+    ctx.actions.run(
+        executable = ctx.executable._sft_data_main,
+        arguments = [
+            "--corpus", corpus_file.path,
+            "--builder", ctx.attr.builder,
+            "--domain", ctx.attr.domain,
+            "--tokenizer", ctx.file.tokenizer.path,
+            "--out", out.path,
+        ],
+        inputs = [corpus_file, ctx.file.tokenizer],
+        outputs = [out],
+        mnemonic = "SftData",
+        progress_message = "Building instruction data %s" % ctx.label.name,
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+sft_data = rule(
+    implementation = _sft_data_impl,
+    doc = "Short instruction data: chat conversations from a corpus, tokenized with loss masks.",
+    attrs = {
+        "corpus": attr.label(mandatory = True, doc = "A corpus target."),
+        "builder": attr.string(default = "python_docstrings", doc = "How conversations are made from it."),
+        "domain": attr.string(mandatory = True, doc = "Domain name used by SFT mixtures (role CHAT)."),
+        "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer."),
+        "_sft_data_main": _tool("//experiments/stages:sft_data_main"),
+    },
+)
+
+# ---------------------------------------------------------------------------
 # mixture
 
 def _mixture_impl(ctx):
@@ -198,8 +232,8 @@ mixture = rule(
     attrs = dict({
         "shards": attr.label_list(mandatory = True, doc = "token_shards targets, one per domain."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer (BOS/EOS ids)."),
-        "domains": attr.string_list(mandatory = True, doc = "Entries 'domain:LONG|SHORT:proportion', or 'domain:LONG:proportion:d' for documents of 1/d of the length packed d to a sequence (the paper's stage-2 64K documents in 512K rows: d = 8)."),
-        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2"], doc = "Preset stage giving the length and size."),
+        "domains": attr.string_list(mandatory = True, doc = "Entries 'domain:LONG|SHORT|CHAT:proportion', or 'domain:LONG:proportion:d' for documents of 1/d of the length packed d to a sequence (the paper's stage-2 64K documents in 512K rows: d = 8)."),
+        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2", "sft"], doc = "Preset stage giving the length and size."),
         "seed": attr.int(default = 42, doc = "Sampling and shuffling seed."),
         "_mixture_main": _tool("//experiments/stages:mixture_main"),
     }, **dict(_PRESET_ATTR, **_OVERRIDES_ATTR)),
@@ -218,7 +252,9 @@ def _train_stage_impl(ctx):
         "rope_theta: %r" % rope_theta,
         "steps: %d" % spec.steps,
         "sequences_per_step: %d" % spec.sequences_per_step,
-        "optimizer { lr: %r }" % (spec.lr * float(ctx.attr.lr_scale)),
+        "optimizer { lr: %r warmup_ratio: %r }" % (spec.lr * float(ctx.attr.lr_scale), spec.warmup_ratio),
+        "loss_reduction: %s" % spec.loss_reduction,
+        "reset_optimizer: %s" % ("true" if spec.reset_optimizer else "false"),
         "document_masking: %s" % ("true" if ctx.attr.document_masking else "false"),
         "seed: %d" % ctx.attr.seed,
         "threads: %d" % preset.threads,
@@ -275,7 +311,7 @@ train_stage = rule(
         "mixture": attr.label(allow_single_file = [".h5"], mandatory = True, doc = "A mixture target."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer."),
         "init": attr.label(providers = [CheckpointInfo], doc = "The previous train_stage; none = random init."),
-        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2"], doc = "Preset stage giving length, steps, batch and LR."),
+        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2", "sft"], doc = "Preset stage giving length, steps, batch, LR, warmup and loss averaging."),
         "rope_theta_scale": attr.string(default = "1.0", doc = "RoPE base as a multiple of the preset's base RoPE base."),
         "lr_scale": attr.string(default = "1.0", doc = "Multiplies the preset stage's peak LR."),
         "document_masking": attr.bool(default = True, doc = "Block-diagonal attention across packed documents."),

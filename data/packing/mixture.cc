@@ -95,6 +95,11 @@ Mixture BuildMixture(const config::MixtureConfig& config,
       }
       account.distinct_rows = static_cast<int64_t>(pool.size());
       rows = Draw(pool, counts[i], domain_seed);
+    } else if (share.role() == config::CHAT) {
+      rows = PackConversations(shard->second, seq_len, counts[i], domain_seed,
+                               special);
+      account.distinct_rows =
+          static_cast<int64_t>(shard->second.tokens.size() / seq_len);
     } else {
       rows = PackShort(shard->second, seq_len, counts[i], domain_seed, special);
       const int64_t total_tokens =
@@ -120,6 +125,9 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
   std::vector<int32_t> doc_starts;
   std::vector<int64_t> row_doc_offsets = {0};
   std::vector<int32_t> row_domain;
+  std::vector<uint8_t> loss_mask;
+  bool masked = false;
+  for (const auto& row : mixture.rows) masked |= !row.loss_mask.empty();
   tokens.reserve(n * seq_len);
   for (const auto& row : mixture.rows) {
     tokens.insert(tokens.end(), row.tokens.begin(), row.tokens.end());
@@ -127,6 +135,14 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
                       row.doc_starts.end());
     row_doc_offsets.push_back(static_cast<int64_t>(doc_starts.size()));
     row_domain.push_back(row.domain);
+    if (masked) {
+      if (row.loss_mask.empty()) {
+        loss_mask.insert(loss_mask.end(), row.tokens.size(), 1);
+      } else {
+        loss_mask.insert(loss_mask.end(), row.loss_mask.begin(),
+                         row.loss_mask.end());
+      }
+    }
   }
   std::vector<std::string> domains, roles;
   std::vector<double> targets;
@@ -145,6 +161,7 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
   writer.Write("doc_starts", doc_starts);
   writer.Write("row_doc_offsets", row_doc_offsets);
   writer.Write("row_domain", row_domain);
+  if (masked) writer.Write("loss_mask", loss_mask, {n, seq_len});
   writer.WriteStrings("accounting/domain", domains);
   writer.WriteStrings("accounting/role", roles);
   writer.Write("accounting/target_proportion", targets);
@@ -168,6 +185,13 @@ Mixture ReadMixture(const std::string& path) {
       row_doc_offsets.back() != static_cast<int64_t>(doc_starts.size())) {
     throw std::runtime_error(path + ": inconsistent mixture arrays");
   }
+  std::vector<uint8_t> loss_mask;
+  if (reader.Has("loss_mask")) {
+    loss_mask = reader.Read<uint8_t>("loss_mask");
+    if (loss_mask.size() != tokens.size()) {
+      throw std::runtime_error(path + ": loss_mask does not match tokens");
+    }
+  }
   Mixture mixture;
   const int64_t seq_len = static_cast<int64_t>(shape[1]);
   for (uint64_t r = 0; r < shape[0]; ++r) {
@@ -183,6 +207,10 @@ Mixture ReadMixture(const std::string& path) {
                                std::to_string(r));
     }
     row.domain = row_domain[r];
+    if (!loss_mask.empty()) {
+      row.loss_mask.assign(loss_mask.begin() + r * seq_len,
+                           loss_mask.begin() + (r + 1) * seq_len);
+    }
     mixture.rows.push_back(std::move(row));
   }
   const auto domains = reader.ReadStrings("accounting/domain");

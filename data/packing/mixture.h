@@ -40,7 +40,8 @@ Mixture BuildMixture(const config::MixtureConfig& config,
                      SpecialTokens special);
 
 // HDF5: "tokens" (N, L), "doc_starts" (flat) with "row_doc_offsets" (N + 1),
-// "row_domain" (N), and per-domain accounting arrays.
+// "row_domain" (N), "loss_mask" (N, L; only when a CHAT domain is present)
+// and per-domain accounting arrays.
 void WriteMixture(const Mixture& mixture, const std::string& path);
 Mixture ReadMixture(const std::string& path);
 

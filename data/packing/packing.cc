@@ -58,6 +58,58 @@ std::vector<PackedRow> PackLongChunks(const TokenShard& shard, int seq_len,
   return rows;
 }
 
+std::vector<PackedRow> PackConversations(const TokenShard& shard, int seq_len,
+                                         int64_t num_rows, uint64_t seed,
+                                         SpecialTokens special) {
+  if (shard.loss_mask.size() != shard.tokens.size()) {
+    throw std::runtime_error("domain \"" + shard.domain +
+                             "\" is not a chat shard (no loss_mask)");
+  }
+  std::vector<int64_t> order;
+  for (int64_t d = 0; d < shard.num_documents(); ++d) {
+    const int64_t length = shard.document_length(d);
+    if (length > 0 && length <= seq_len) order.push_back(d);
+  }
+  if (order.empty() && num_rows > 0) {
+    throw std::runtime_error("domain \"" + shard.domain +
+                             "\" has no conversation of at most " +
+                             std::to_string(seq_len) + " tokens");
+  }
+  std::vector<PackedRow> rows;
+  PackedRow row;
+  auto finish_row = [&] {
+    if (static_cast<int>(row.tokens.size()) < seq_len) {
+      row.tokens.resize(seq_len, special.eos);
+      row.loss_mask.resize(seq_len, 0);
+      row.doc_starts.push_back(seq_len);
+    }
+    rows.push_back(std::move(row));
+    row = PackedRow();
+    row.doc_starts = {0};
+  };
+  row.doc_starts = {0};
+  for (uint64_t pass = 0; static_cast<int64_t>(rows.size()) < num_rows;
+       ++pass) {
+    std::vector<int64_t> shuffled = order;
+    Rng(seed, pass).Shuffle(&shuffled);
+    for (const int64_t d : shuffled) {
+      const int64_t length = shard.document_length(d);
+      if (static_cast<int64_t>(row.tokens.size()) + length > seq_len) {
+        finish_row();  // this conversation would be cut: dropped
+        if (static_cast<int64_t>(rows.size()) == num_rows) return rows;
+        continue;
+      }
+      const int64_t begin = shard.doc_offsets[d];
+      row.tokens.insert(row.tokens.end(), shard.tokens.begin() + begin,
+                        shard.tokens.begin() + begin + length);
+      row.loss_mask.insert(row.loss_mask.end(), shard.loss_mask.begin() + begin,
+                           shard.loss_mask.begin() + begin + length);
+      row.doc_starts.push_back(static_cast<int32_t>(row.tokens.size()));
+    }
+  }
+  return rows;
+}
+
 std::vector<PackedRow> PackShort(const TokenShard& shard, int seq_len,
                                  int64_t num_rows, uint64_t seed,
                                  SpecialTokens special) {

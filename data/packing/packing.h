@@ -42,6 +42,15 @@ std::vector<PackedRow> PackShort(const TokenShard& shard, int seq_len,
                                  int64_t num_rows, uint64_t seed,
                                  SpecialTokens special);
 
+// SFT: whole conversations (chat shard documents, already formatted, with
+// their loss mask) in random order, concatenated until the next one would
+// not fit; that truncated conversation is dropped (the paper, A.2) and the
+// rest of the row is a padding segment of EOS tokens that is never a
+// target. Conversations longer than `seq_len` are skipped.
+std::vector<PackedRow> PackConversations(const TokenShard& shard, int seq_len,
+                                         int64_t num_rows, uint64_t seed,
+                                         SpecialTokens special);
+
 }  // namespace prolong::data
 
 #endif  // PROLONG_DATA_PACKING_PACKING_H_

@@ -14,6 +14,7 @@ void WriteTokenShard(const TokenShard& shard, const std::string& path) {
   writer.WriteText("domain", shard.domain);
   writer.WriteText("tokenizer_fingerprint", shard.tokenizer_fingerprint);
   writer.WriteText("manifest", shard.manifest);
+  if (!shard.loss_mask.empty()) writer.Write("loss_mask", shard.loss_mask);
   writer.Commit();
 }
 
@@ -26,6 +27,13 @@ TokenShard ReadTokenShard(const std::string& path) {
   shard.domain = reader.ReadText("domain");
   shard.tokenizer_fingerprint = reader.ReadText("tokenizer_fingerprint");
   shard.manifest = reader.ReadText("manifest");
+  if (reader.Has("loss_mask")) {
+    shard.loss_mask = reader.Read<uint8_t>("loss_mask");
+    if (shard.loss_mask.size() != shard.tokens.size()) {
+      throw std::runtime_error(path +
+                               ": loss_mask and tokens differ in length");
+    }
+  }
   const auto& offsets = shard.doc_offsets;
   if (offsets.empty() || offsets.front() != 0 ||
       offsets.back() != static_cast<int64_t>(shard.tokens.size()) ||

@@ -2,7 +2,8 @@
 // boundaries. Stored as HDF5: "tokens" (int32), "doc_offsets" (D + 1,
 // int64), "doc_names", "domain", "tokenizer_fingerprint" and the corpus
 // manifest with its token count filled in. Every array is checksummed.
-// Tokens carry no BOS/EOS: packing adds them per document.
+// Text tokens carry no BOS/EOS: packing adds them per document. Chat shards
+// (SFT) hold whole formatted conversations and a "loss_mask".
 #ifndef PROLONG_DATA_SHARDS_TOKEN_SHARD_H_
 #define PROLONG_DATA_SHARDS_TOKEN_SHARD_H_
 
@@ -19,6 +20,9 @@ struct TokenShard {
   std::vector<std::string> doc_names;
   std::string tokenizer_fingerprint;
   std::string manifest;  // text-format CorpusManifest
+  // Chat shards only: 1 where a token is a target (assistant replies);
+  // empty for plain text, where every token is.
+  std::vector<uint8_t> loss_mask;
 
   int64_t num_documents() const {
     return static_cast<int64_t>(doc_offsets.size()) - 1;

@@ -167,7 +167,7 @@ std::vector<std::string> Validate(const MixtureConfig& c,
           "must be in (0, 1], got " + std::to_string(domain.proportion()));
     }
     if (domain.role() == DATA_ROLE_UNSPECIFIED) {
-      check.Fail(field + ".role", "must be LONG or SHORT");
+      check.Fail(field + ".role", "must be LONG, SHORT or CHAT");
     }
     if (domain.chunk_len() < 0 ||
         (domain.chunk_len() > 0 &&

@@ -13,17 +13,30 @@ demonstrations costs ~37 tokens per UUID in a small BPE vocabulary (hex
 digits barely merge), so a prompt needs about 1,000 tokens to hold a useful
 number of pairs. Evaluation at 4x and 8x base is then 1,024 and 2,048
 tokens. micro differs from nano in model size and steps only.
+
+SFT runs for 1/40 of the stage-1 tokens in the paper (1B vs 40B); at micro
+and nano that would be a handful of steps, so there it is about half of
+stage 1's tokens (still short instruction data only, as the paper found best).
 """
 
 load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 
-def _stage(seq_len, steps, sequences_per_step, lr):
+def _stage(seq_len, steps, sequences_per_step, lr, warmup_ratio = 0.1, loss_reduction = "MICRO_BATCH_MEAN", reset_optimizer = False):
     return struct(
+        reset_optimizer = reset_optimizer,
         seq_len = seq_len,
         steps = steps,
         sequences_per_step = sequences_per_step,
         lr = lr,
+        warmup_ratio = warmup_ratio,
+        loss_reduction = loss_reduction,
     )
+
+def _sft(seq_len, steps, sequences_per_step, lr):
+    """SFT as the paper runs it: packed to the stage-1 length, 2x the stage-1
+    LR (2e-5 vs 1e-5), 5% warmup, loss averaged over all target tokens,
+    a fresh optimizer."""
+    return _stage(seq_len, steps, sequences_per_step, lr, 0.05, "GLOBAL_TOKEN_MEAN", reset_optimizer = True)
 
 PRESETS = {
     # ~0.15M parameters; CI and first tries.
@@ -34,6 +47,7 @@ PRESETS = {
         base = _stage(256, 150, 4, 3e-3),
         stage1 = _stage(2048, 40, 2, 1e-3),
         stage2 = _stage(16384, 10, 1, 5e-4),
+        sft = _sft(2048, 20, 2, 2e-3),
         eval_lengths = [1024, 2048],
         eval_samples = 12,
         threads = 2,
@@ -46,6 +60,7 @@ PRESETS = {
         base = _stage(256, 600, 16, 2e-3),
         stage1 = _stage(2048, 150, 4, 1e-3),
         stage2 = _stage(16384, 40, 1, 5e-4),
+        sft = _sft(2048, 40, 4, 2e-3),
         eval_lengths = [1024, 2048],
         eval_samples = 30,
         threads = 2,
@@ -58,6 +73,7 @@ PRESETS = {
         base = _stage(1024, 20000, 256, 6e-4),
         stage1 = _stage(8192, 1250, 64, 1e-5),
         stage2 = _stage(65536, 600, 16, 1e-5),
+        sft = _sft(8192, 250, 64, 2e-5),
         eval_lengths = [4096, 8192],
         eval_samples = 100,
         threads = 16,
@@ -70,6 +86,7 @@ PRESETS = {
         base = _stage(8192, 1, 512, 1e-5),
         stage1 = _stage(65536, 1280, 64, 1e-5),
         stage2 = _stage(524288, 2500, 16, 1e-5),
+        sft = _sft(65536, 250, 64, 2e-5),
         eval_lengths = [32768, 65536],
         eval_samples = 100,
         threads = 16,

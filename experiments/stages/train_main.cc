@@ -6,8 +6,9 @@
 //
 // Without --init (or with from_scratch) the model is built from the stage's
 // `model` config and initialised from its seed. With --init it continues
-// from the previous stage: weights and AdamW moments carry over, the LR
-// schedule restarts, and the stage's RoPE base replaces the old one.
+// from the previous stage: weights and AdamW moments carry over (unless
+// reset_optimizer), the LR schedule restarts, and the stage's RoPE base
+// replaces the old one.
 // With --checkpoint_dir, a checkpoint of this same stage config found there
 // is resumed from, and new ones are written every checkpoint_every steps.
 #include <gflags/gflags.h>
@@ -66,7 +67,7 @@ void Train() {
   } else if (!FLAGS_init.empty() && !config.from_scratch()) {
     model::Checkpoint checkpoint = model::ReadCheckpoint(FLAGS_init);
     model = std::move(checkpoint.model);
-    optimizer = std::move(checkpoint.optimizer);
+    if (!config.reset_optimizer()) optimizer = std::move(checkpoint.optimizer);
   } else {
     config::ModelConfig model_config = config.model();
     if (model_config.vocab_size() == 0) {

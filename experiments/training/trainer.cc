@@ -19,7 +19,7 @@ namespace prolong::training {
 namespace {
 
 model::PackedSequence ToSequence(const data::PackedRow& row) {
-  return {row.tokens, row.doc_starts, {}};
+  return {row.tokens, row.doc_starts, row.loss_mask};
 }
 
 // Attention cost of a packed sequence: the sum of squared document lengths.
