@@ -67,7 +67,7 @@ def _claim(declared, name, variant, stage, key):
     declared[key] = ":" + target
     return ":" + target, True
 
-def ablation(name, variants, recipe = {}, title = "", note = "", visibility = None):
+def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, visibility = None):
     """Declares every stage of every variant of an ablation, and its table.
 
     Args:
@@ -76,6 +76,9 @@ def ablation(name, variants, recipe = {}, title = "", note = "", visibility = No
       recipe: overrides of RECIPE shared by all variants.
       title: the table's title.
       note: printed under the table (say which tasks are proxies).
+      paper: the paper's numbers for this table (a paper/reference.proto
+        text file, e.g. "//paper/reference:table18_rope_base.textproto");
+        rows match variants by name.
       visibility: visibility of every target; public by default, so that
         tests and //paper can read any ablation's results.
     """
@@ -188,6 +191,7 @@ def ablation(name, variants, recipe = {}, title = "", note = "", visibility = No
         results = results,
         title = title or name,
         note = note,
+        paper = paper,
         visibility = visibility,
     )
 

@@ -370,15 +370,20 @@ evaluation = rule(
 def _results_table_impl(ctx):
     out = ctx.actions.declare_file(ctx.label.name + ".md")
     results = ctx.files.results
+    arguments = [
+        "--results", _paths(results),
+        "--title", ctx.attr.title,
+        "--note", ctx.attr.note,
+        "--out", out.path,
+    ]
+    inputs = list(results)
+    if ctx.file.paper:
+        arguments += ["--paper", ctx.file.paper.path]
+        inputs.append(ctx.file.paper)
     ctx.actions.run(
         executable = ctx.executable._table_main,
-        arguments = [
-            "--results", _paths(results),
-            "--title", ctx.attr.title,
-            "--note", ctx.attr.note,
-            "--out", out.path,
-        ],
-        inputs = results,
+        arguments = arguments,
+        inputs = inputs,
         outputs = [out],
         mnemonic = "ResultsTable",
         progress_message = "Assembling table %s" % ctx.label.name,
@@ -403,6 +408,7 @@ results_table = rule(
         "results": attr.label_list(allow_files = [".h5"], mandatory = True, doc = "evaluation targets, one row each."),
         "title": attr.string(doc = "Table title."),
         "note": attr.string(doc = "Note printed under the table (e.g. which tasks are proxies)."),
+        "paper": attr.label(allow_single_file = [".textproto"], doc = "The paper's numbers (paper/reference.proto), shown beside ours."),
         "_table_main": _tool("//experiments/stages:table_main"),
     },
 )

@@ -6,6 +6,7 @@
 // length), then the average over lengths per category and the macro-average
 // over categories (HELMET's and the paper's way of averaging).
 #include <gflags/gflags.h>
+#include <google/protobuf/text_format.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -15,10 +16,14 @@
 #include "data/io/atomic_file.h"
 #include "experiments/eval/results.h"
 #include "experiments/stages/stage_main.h"
+#include "paper/reference.pb.h"
 
 DEFINE_string(results, "", "Comma-separated results files (HDF5).");
 DEFINE_string(title, "", "Table title.");
 DEFINE_string(note, "", "Note printed under the table.");
+DEFINE_string(paper, "",
+              "The paper's numbers for this table (paper/reference.proto, "
+              "text format); shown beside ours, labelled.");
 DEFINE_string(out, "", "Output Markdown table.");
 
 namespace prolong::stages {
@@ -28,6 +33,61 @@ std::string Cell(double value) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.1f", value);
   return text;
+}
+
+paper::PaperTable ReadPaperTable(const std::string& path) {
+  paper::PaperTable table;
+  if (!google::protobuf::TextFormat::ParseFromString(io::ReadFile(path),
+                                                     &table)) {
+    throw std::runtime_error(path + ": not a PaperTable in text format");
+  }
+  return table;
+}
+
+const paper::PaperRow* PaperRowFor(const paper::PaperTable& table,
+                                   const std::string& variant) {
+  for (const auto& row : table.rows()) {
+    if (row.variant() == variant) return &row;
+  }
+  return nullptr;
+}
+
+std::string PaperCell(const paper::PaperRow* row, const std::string& key) {
+  if (row == nullptr) return " – |";
+  const auto found = row->scores().find(key);
+  return found == row->scores().end() ? " – |"
+                                      : " " + Cell(found->second) + " |";
+}
+
+// The paper's whole table, every column it reports, in the paper's order
+// of categories (Avg last).
+std::string PaperTableMarkdown(const paper::PaperTable& table) {
+  static const std::vector<std::string> kOrder = {
+      "Recall", "RAG", "Re-rank", "ICL", "QA", "Summ", "Avg", "Short"};
+  std::vector<std::string> columns;
+  for (const auto& key : kOrder) {
+    for (const auto& row : table.rows()) {
+      if (row.scores().count(key) > 0) {
+        columns.push_back(key);
+        break;
+      }
+    }
+  }
+  std::string out = "Paper, " + table.id() + " (" + table.setting() + "):\n\n";
+  out += "| Paper row | Our variant |";
+  std::string rule = "|---|---|";
+  for (const auto& column : columns) {
+    out += " " + column + " |";
+    rule += "---:|";
+  }
+  out += "\n" + rule + "\n";
+  for (const auto& row : table.rows()) {
+    out += "| " + row.label() + " | " +
+           (row.variant().empty() ? "–" : row.variant()) + " |";
+    for (const auto& column : columns) out += PaperCell(&row, column);
+    out += "\n";
+  }
+  return out;
 }
 
 void BuildTable() {
@@ -66,6 +126,17 @@ void BuildTable() {
   }
   header += " Avg |";
   rule += "---:|";
+  paper::PaperTable paper_table;
+  const bool with_paper = !FLAGS_paper.empty();
+  if (with_paper) {
+    paper_table = ReadPaperTable(FLAGS_paper);
+    for (const auto& category : categories) {
+      header += " Paper " + category + " |";
+      rule += "---:|";
+    }
+    header += " Paper Avg |";
+    rule += "---:|";
+  }
   table += header + "\n" + rule + "\n";
   for (const auto& summary : summaries) {
     std::string line = "| " + summary.variant + " |";
@@ -96,6 +167,14 @@ void BuildTable() {
     line += " " +
             Cell(categories.empty() ? 0.0 : category_sum / categories.size()) +
             " |";
+    if (with_paper) {
+      const paper::PaperRow* paper_row =
+          PaperRowFor(paper_table, summary.variant);
+      for (const auto& category : categories) {
+        line += PaperCell(paper_row, category);
+      }
+      line += PaperCell(paper_row, "Avg");
+    }
     table += line + "\n";
   }
   table += "\nDatasets: ";
@@ -104,6 +183,13 @@ void BuildTable() {
              category_tasks[categories[i]];
   }
   table += ". Scores ×100, from the results files.\n";
+  if (with_paper) {
+    table += "\nColumns \"Paper ...\" are the paper's numbers (" +
+             paper_table.id() +
+             "), not ours; \"Paper Avg\" averages all six of the paper's "
+             "categories.\n\n" +
+             PaperTableMarkdown(paper_table);
+  }
   if (!FLAGS_note.empty()) table += "\n" + FLAGS_note + "\n";
   io::WriteFileAtomically(FLAGS_out, table);
 }
