@@ -1,0 +1,46 @@
+#include "experiments/eval/score_jsonl.h"
+
+#include <stdexcept>
+
+#include "gtest/gtest.h"
+
+namespace prolong::eval {
+namespace {
+
+TEST(ScorePredictionsJsonlTest, MeanTimes100) {
+  const std::string jsonl =
+      "{\"output\": \"Answer: Paris\", \"answers\": [\"paris\", \"x\"]}\n"
+      "\n"
+      "{\"output\": \"Rome\", \"answer\": \"Paris\"}\n";
+  EXPECT_DOUBLE_EQ(ScorePredictionsJsonl("kilt_nq", jsonl), 50.0);
+}
+
+TEST(ScorePredictionsJsonlTest, IclUsesTheParsedLabel) {
+  const std::string jsonl =
+      "{\"output\": \" 3\\nmore\", \"answer\": \"3\"}\n"
+      "{\"output\": \"label: 4\", \"answer\": \"3\"}\n"
+      "{\"output\": \"5\", \"answer\": \"5\"}\n"
+      "{\"output\": \"6\", \"answer\": \"5\"}\n";
+  EXPECT_DOUBLE_EQ(ScorePredictionsJsonl("icl_banking77", jsonl), 50.0);
+}
+
+TEST(ScorePredictionsJsonlTest, RerankReadsQrels) {
+  const std::string jsonl =
+      "{\"output\": \"[2] > [1]\", \"qrel\": [[\"1\", \"0\"], [\"2\", "
+      "\"3\"]]}\n"
+      "{\"output\": \"none\", \"qrel\": [[\"1\", 1]]}\n";
+  EXPECT_DOUBLE_EQ(ScorePredictionsJsonl("msmarco_rerank_psg", jsonl), 50.0);
+}
+
+TEST(ScorePredictionsJsonlTest, RejectsBadInput) {
+  EXPECT_THROW(ScorePredictionsJsonl("json_kv", ""), std::runtime_error);
+  EXPECT_THROW(ScorePredictionsJsonl("json_kv", "{\"answer\": \"x\"}"),
+               std::runtime_error);
+  EXPECT_THROW(ScorePredictionsJsonl("json_kv", "{\"output\": \"x\"}"),
+               std::runtime_error);
+  EXPECT_THROW(ScorePredictionsJsonl("json_kv", "{\"output\": "),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace prolong::eval
