@@ -45,8 +45,10 @@ RECIPE = {
     "sft": True,
     "sft_shards": ["//data/sources/sft:docstrings"],
     "sft_domains": ["sft_docstrings:CHAT:1.0"],
-    # Evaluation (tasks in config.proto's TaskKind).
-    "eval_tasks": ["json_kv"],
+    # Evaluation (tasks in config.proto's TaskKind, "kind" or
+    # "kind:material") and the corpora tasks draw text from.
+    "eval_tasks": ["json_kv", "ruler_niah_mk2", "ruler_niah_mk3"],
+    "eval_materials": {},
 }
 
 def _settings(recipe, keys, upstream):
@@ -181,6 +183,7 @@ def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, v
             checkpoint = evaluated,
             tokenizer = r["tokenizer"],
             tasks = r["eval_tasks"],
+            materials = r["eval_materials"],
             variant = variant,
             visibility = visibility,
         )

@@ -323,16 +323,43 @@ train_stage = rule(
 # ---------------------------------------------------------------------------
 # evaluation
 
+# Generation budgets in tokens of our small BPE vocabularies, where a UUID
+# is ~37 tokens and a 7-digit number ~3 (HELMET: 100 / 50 / 100 / 50
+# Llama tokens).
+_MAX_NEW_TOKENS = {
+    "json_kv": 40,
+    "ruler_niah_mk2": 16,
+    "ruler_niah_mk3": 40,
+    "ruler_niah_mv": 40,
+}
+
 def _evaluation_impl(ctx):
     preset = preset_values(ctx)
     lengths = ctx.attr.lengths or preset.eval_lengths
     lines = ["lengths: %d" % n for n in lengths]
-    for task in ctx.attr.tasks:
-        lines.append("tasks { kind: %s samples: %d }" % (task.upper(), preset.eval_samples))
+    material_names = ctx.attr.materials.values()
+    for entry in ctx.attr.tasks:
+        task, _, material = entry.partition(":")
+        if task not in _MAX_NEW_TOKENS:
+            fail("evaluation %s: unknown task %r (known: %s)" % (ctx.label, task, sorted(_MAX_NEW_TOKENS.keys())))
+        if material and material not in material_names:
+            fail("evaluation %s: task %r names material %r, which `materials` does not provide" % (ctx.label, task, material))
+        lines.append('tasks { kind: %s samples: %d max_new_tokens: %d material: "%s" }' % (
+            task.upper(),
+            preset.eval_samples,
+            _MAX_NEW_TOKENS[task],
+            material,
+        ))
     lines.append("threads: %d" % preset.threads)
     configs = _config_files(ctx, "\n".join(lines) + "\n")
     out = ctx.actions.declare_file(ctx.label.name + ".results.h5")
     checkpoint = ctx.attr.checkpoint[CheckpointInfo].checkpoint
+    material_files = []
+    material_flags = []
+    for target, name in ctx.attr.materials.items():
+        corpus_file = [f for f in target.files.to_list() if f.extension == "h5"][0]
+        material_files.append(corpus_file)
+        material_flags.append("%s=%s" % (name, corpus_file.path))
     ctx.actions.run(
         executable = ctx.executable._eval_main,
         arguments = [
@@ -340,9 +367,10 @@ def _evaluation_impl(ctx):
             "--checkpoint", checkpoint.path,
             "--tokenizer", ctx.file.tokenizer.path,
             "--variant", ctx.attr.variant or ctx.label.name,
+            "--materials", ",".join(material_flags),
             "--out", out.path,
         ],
-        inputs = configs + [checkpoint, ctx.file.tokenizer],
+        inputs = configs + [checkpoint, ctx.file.tokenizer] + material_files,
         outputs = [out],
         mnemonic = "Evaluation",
         execution_requirements = {"cpu:%d" % preset.threads: ""},
@@ -357,7 +385,8 @@ evaluation = rule(
     attrs = dict({
         "checkpoint": attr.label(providers = [CheckpointInfo], mandatory = True, doc = "A train_stage target."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer."),
-        "tasks": attr.string_list(default = ["json_kv"], doc = "Task kinds (config.proto TaskKind, lower case)."),
+        "tasks": attr.string_list(default = ["json_kv"], doc = "Task kinds (config.proto TaskKind, lower case), as 'kind' or 'kind:material'."),
+        "materials": attr.label_keyed_string_dict(doc = "corpus targets tasks draw text from -> the names tasks use."),
         "lengths": attr.int_list(doc = "Prompt lengths in tokens; empty takes the preset's."),
         "variant": attr.string(doc = "Row label in tables; defaults to the target name."),
         "_eval_main": _tool("//experiments/stages:eval_main"),

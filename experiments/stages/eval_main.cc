@@ -4,6 +4,7 @@
 //       --tokenizer=tokenizer.json --variant=NAME --out=results.h5
 #include <gflags/gflags.h>
 
+#include "data/corpus/document.h"
 #include "data/tokenizer/bpe_tokenizer.h"
 #include "experiments/config/config_io.h"
 #include "experiments/eval/evaluator.h"
@@ -14,6 +15,9 @@ DEFINE_string(config, "", "EvalConfig (text format).");
 DEFINE_string(checkpoint, "", "Checkpoint to evaluate (HDF5).");
 DEFINE_string(tokenizer, "", "tokenizer.json.");
 DEFINE_string(variant, "", "Name of the variant, recorded in the results.");
+DEFINE_string(materials, "",
+              "Corpora tasks draw text from: name=corpus.h5,... (see "
+              "TaskConfig.material).");
 DEFINE_string(out, "", "Output results (HDF5).");
 
 namespace prolong::stages {
@@ -28,8 +32,18 @@ void RunEvaluation() {
   model::Checkpoint checkpoint = model::ReadCheckpoint(FLAGS_checkpoint);
   checkpoint.model->SetThreads(config.threads());
   const auto tokenizer = data::BpeTokenizer::Load(FLAGS_tokenizer);
+  eval::Materials materials;
+  for (const std::string& entry : SplitList(FLAGS_materials)) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos) {
+      throw std::invalid_argument("--materials entry \"" + entry +
+                                  "\" is not name=corpus.h5");
+    }
+    materials[entry.substr(0, equals)] =
+        data::ReadCorpus(entry.substr(equals + 1));
+  }
   eval::EvalResults results =
-      eval::Evaluate(config, *checkpoint.model, tokenizer);
+      eval::Evaluate(config, *checkpoint.model, tokenizer, materials);
   results.variant = FLAGS_variant;
   results.config = "# eval\n" + config::ToText(config) +
                    "# checkpoint stage\n" + checkpoint.stage_config;
