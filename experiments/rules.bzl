@@ -397,7 +397,7 @@ evaluation = rule(
 # results_table
 
 def _results_table_impl(ctx):
-    out = ctx.actions.declare_file(ctx.label.name + ".md")
+    out = ctx.outputs.table
     results = ctx.files.results
     arguments = [
         "--results", _paths(results),
@@ -433,6 +433,9 @@ results_table = rule(
     implementation = _results_table_impl,
     doc = "A Markdown table assembled from results files; `bazel run` prints it.",
     executable = True,
+    # A predeclared output, so that tests and //paper can name the table as
+    # <name>.md.
+    outputs = {"table": "%{name}.md"},
     attrs = {
         "results": attr.label_list(allow_files = [".h5"], mandatory = True, doc = "evaluation targets, one row each."),
         "title": attr.string(doc = "Table title."),
