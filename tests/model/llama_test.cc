@@ -334,6 +334,22 @@ TEST(GeneratorTest, MatchesFullForwardArgmax) {
       [](const std::vector<int32_t>& so_far) { return so_far.size() == 4; });
   EXPECT_EQ(four, std::vector<int32_t>(expected.begin(), expected.begin() + 4));
 
+  // A stop sequence (what a stop string tokenizes to) ends generation right
+  // after its first occurrence, with the sequence kept.
+  const std::vector<int32_t> stop_sequence(expected.begin() + 6,
+                                           expected.begin() + 8);
+  const auto first_occurrence =
+      std::search(expected.begin(), expected.end(), stop_sequence.begin(),
+                  stop_sequence.end());
+  const std::vector<int32_t> until_sequence =
+      generator.Greedy(prompt, 20, {}, [&](const std::vector<int32_t>& so_far) {
+        return so_far.size() >= stop_sequence.size() &&
+               std::equal(stop_sequence.begin(), stop_sequence.end(),
+                          so_far.end() - stop_sequence.size());
+      });
+  EXPECT_EQ(until_sequence,
+            std::vector<int32_t>(expected.begin(), first_occurrence + 2));
+
   // max_len bounds prompt + generated tokens.
   Generator short_generator(model, 9);
   EXPECT_EQ(short_generator.Greedy(prompt, 20, {}),
