@@ -9,9 +9,11 @@ PACKAGES=(
   g++ clang-format
   # System libraries (third_party/system/*.BUILD).
   libeigen3-dev libhdf5-dev libprotobuf-dev protobuf-compiler
-  libgoogle-glog-dev libgflags-dev googletest
-  # Corpora (third_party/corpora/corpora.bzl).
-  libpython3.11-stdlib
+  libgoogle-glog-dev libgflags-dev googletest zlib1g-dev
+  # Corpora (third_party/corpora/corpora.bzl; data/sources/CORPORA.md).
+  libpython3.11-stdlib golang-1.19-src perl-doc debian-handbook
+  debian-reference-en texlive-science-doc maxima-doc dict-foldoc fortunes
+  manpages-dev
 )
 
 missing=()

@@ -2,49 +2,50 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <tuple>
 
-#include "data/corpus/text_checks.h"
-#include "data/io/atomic_file.h"
 #include "data/io/checksum.h"
 
 namespace prolong::data {
+namespace {
+
+// The first `depth` directories of `path`, or fewer if the file is higher up;
+// `tree_name` for a file at the top.
+std::string RepositoryOf(const std::string& path, const std::string& tree_name,
+                         int depth) {
+  size_t end = std::string::npos;
+  size_t next = 0;
+  for (int level = 0; level < depth; ++level) {
+    const size_t slash = path.find('/', next);
+    if (slash == std::string::npos) break;
+    end = slash;
+    next = slash + 1;
+  }
+  return end == std::string::npos ? tree_name : path.substr(0, end);
+}
+
+}  // namespace
 
 Corpus ReadCodeRepos(const std::vector<SourceFile>& files,
-                     const std::string& tree_name, const std::string& domain) {
-  Corpus corpus;
-  corpus.domain = domain;
-  CorpusManifest& manifest = corpus.manifest;
-  manifest.set_domain(domain);
-  manifest.set_reader("code_repos");
+                     const std::string& tree_name, const std::string& domain,
+                     int repository_depth) {
+  if (repository_depth < 1) {
+    throw std::invalid_argument("code_repos: repository depth must be >= 1");
+  }
+  Corpus corpus = NewCorpus(domain, "code_repos");
 
   // repository name -> (path hash, relative path, contents)
   std::map<std::string,
            std::vector<std::tuple<uint64_t, std::string, std::string>>>
       repositories;
   for (const auto& file : files) {
-    std::string contents = io::ReadFile(file.path);
-    manifest.set_files_read(manifest.files_read() + 1);
-    if (contents.empty()) {
-      manifest.set_files_skipped_empty(manifest.files_skipped_empty() + 1);
-      continue;
-    }
-    if (LooksBinary(contents)) {
-      manifest.set_files_skipped_binary(manifest.files_skipped_binary() + 1);
-      continue;
-    }
-    if (!IsValidUtf8(contents)) {
-      manifest.set_files_skipped_bad_utf8(manifest.files_skipped_bad_utf8() +
-                                          1);
-      continue;
-    }
-    const size_t slash = file.relative_path.find('/');
-    const std::string repository = slash == std::string::npos
-                                       ? tree_name
-                                       : file.relative_path.substr(0, slash);
+    auto contents = ReadTextFile(file, &corpus.manifest);
+    if (!contents) continue;
     const uint64_t order =
         io::Fnv1a64(file.relative_path.data(), file.relative_path.size());
-    repositories[repository].emplace_back(order, file.relative_path,
-                                          std::move(contents));
+    repositories[RepositoryOf(file.relative_path, tree_name, repository_depth)]
+        .emplace_back(order, file.relative_path, std::move(*contents));
   }
 
   for (auto& [name, repository_files] : repositories) {
@@ -55,11 +56,9 @@ Corpus ReadCodeRepos(const std::vector<SourceFile>& files,
       if (contents.back() != '\n') document.text += '\n';
       document.text += '\n';
     }
-    manifest.set_bytes(manifest.bytes() + document.text.size());
     corpus.documents.push_back(std::move(document));
   }
-  manifest.set_documents(corpus.documents.size());
-  FillLengthHistogram(corpus.documents, &manifest);
+  FinishCorpus(&corpus);
   return corpus;
 }
 

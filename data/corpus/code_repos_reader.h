@@ -4,8 +4,10 @@
 // order that is NOT a dependency order (here: by a hash of the path), so
 // that dependent files end up far apart.
 //
-// A "repository" is a top-level directory of the source tree; files directly
-// at the top level form one repository named after the tree.
+// A "repository" is a directory `repository_depth` levels down the tree (1:
+// a top-level directory; 2: a directory inside one, for a corpus that mounts
+// one tree per package). Files above that depth form one repository named
+// after their directory, or after the tree at the top.
 #ifndef PROLONG_DATA_CORPUS_CODE_REPOS_READER_H_
 #define PROLONG_DATA_CORPUS_CODE_REPOS_READER_H_
 
@@ -13,18 +15,15 @@
 #include <vector>
 
 #include "data/corpus/document.h"
+#include "data/corpus/raw_files.h"
 
 namespace prolong::data {
 
-struct SourceFile {
-  std::string relative_path;  // inside the tree, e.g. "email/parser.py"
-  std::string path;           // where to read it
-};
-
-// Reads every file; empty, binary and invalid-UTF-8 files are counted in the
-// manifest and skipped. Repositories are ordered by name.
+// Reads every file; empty, binary, invalid-UTF-8 and undecompressable files
+// are counted in the manifest and skipped. Repositories are ordered by name.
 Corpus ReadCodeRepos(const std::vector<SourceFile>& files,
-                     const std::string& tree_name, const std::string& domain);
+                     const std::string& tree_name, const std::string& domain,
+                     int repository_depth);
 
 }  // namespace prolong::data
 

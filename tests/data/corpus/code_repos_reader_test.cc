@@ -33,7 +33,7 @@ TEST_F(CodeReposReaderTest, OneDocumentPerRepositoryAndBadFilesCounted) {
       Add("email/blob.py", std::string("ab\0cd", 5)),
       Add("json/latin1.py", "caf\xe9\n"),
   };
-  const Corpus corpus = ReadCodeRepos(files, "stdlib", "code_repos");
+  const Corpus corpus = ReadCodeRepos(files, "stdlib", "code_repos", 1);
   ASSERT_EQ(corpus.documents.size(), 3u);
   EXPECT_EQ(corpus.documents[0].name, "email");
   EXPECT_EQ(corpus.documents[1].name, "json");
@@ -60,15 +60,35 @@ TEST_F(CodeReposReaderTest, FileOrderIsNotAlphabeticalButDeterministic) {
   for (char c = 'a'; c <= 'h'; ++c) {
     files.push_back(Add(std::string("pkg/") + c + ".py", std::string(1, c)));
   }
-  const Corpus first = ReadCodeRepos(files, "t", "code");
+  const Corpus first = ReadCodeRepos(files, "t", "code", 1);
   std::reverse(files.begin(), files.end());
-  const Corpus second = ReadCodeRepos(files, "t", "code");
+  const Corpus second = ReadCodeRepos(files, "t", "code", 1);
   EXPECT_EQ(first.documents[0].text, second.documents[0].text);
   std::string alphabetical;
   for (char c = 'a'; c <= 'h'; ++c) {
     alphabetical += std::string("# File: pkg/") + c + ".py\n" + c + "\n\n";
   }
   EXPECT_NE(first.documents[0].text, alphabetical);
+}
+
+TEST_F(CodeReposReaderTest, DepthTwoGroupsRepositoriesInsideEachTree) {
+  std::vector<SourceFile> files = {
+      Add("go/net/http/server.go", "package http\n"),
+      Add("go/net/ip.go", "package net\n"),
+      Add("go/doc.go", "package go\n"),
+      Add("python/email/parser.py", "import email\n"),
+      Add("python/json/big.py.gz", "not really gzip"),
+  };
+  const Corpus corpus = ReadCodeRepos(files, "code", "code_repos", 2);
+  ASSERT_EQ(corpus.documents.size(), 3u);
+  EXPECT_EQ(corpus.documents[0].name, "go");
+  EXPECT_EQ(corpus.documents[1].name, "go/net");
+  EXPECT_EQ(corpus.documents[2].name, "python/email");
+  EXPECT_NE(corpus.documents[1].text.find("# File: go/net/http/server.go\n"),
+            std::string::npos);
+  EXPECT_EQ(corpus.manifest.files_skipped_bad_compression(), 1);
+  EXPECT_THROW(ReadCodeRepos(files, "code", "code_repos", 0),
+               std::invalid_argument);
 }
 
 TEST(TextChecks, Utf8) {
