@@ -21,20 +21,55 @@ load(
     "train_stage",
 )
 
-# The default recipe: the paper's shape at the selected preset's scale.
+_ALL_SHARDS = [
+    "//data/sources:code_repos",
+    "//data/sources:books",
+    "//data/sources:arxiv",
+    "//data/sources:web",
+    "//data/sources:short_encyclopedic",
+    "//data/sources:short_qa",
+    "//data/sources:short_math",
+    "//data/sources:short_web",
+    "//data/sources:short_manuals",
+]
+
+# The ProLong ShortMix (paper Table 5: FineWeb 25, FineWeb-Edu 25, Wikipedia
+# 10, Tulu-v2 10, StackExchange 10, ArXiv 10, OpenWebMath 10, of the short
+# share) over our stand-ins (data/sources/CORPORA.md), at 40% of all tokens.
+SHORT_MIX = [
+    "short_web:SHORT:0.1",  # FineWeb
+    "short_manuals:SHORT:0.14",  # FineWeb-Edu + Tulu-v2
+    "short_encyclopedic:SHORT:0.04",  # Wikipedia
+    "short_qa:SHORT:0.04",  # StackExchange
+    "arxiv:SHORT:0.04",  # ArXiv
+    "short_math:SHORT:0.04",  # OpenWebMath
+]
+
+# The default recipe: the paper's ablation setting (its section 2.3) at the
+# selected preset's scale.
 RECIPE = {
     # Shared data: token shards (one per domain) and their tokenizer.
-    "shards": ["//data/sources:code_repos"],
+    "shards": _ALL_SHARDS,
     "tokenizer": "//data/sources:tokenizer",
-    # Short-context base model ("Llama-3-8B" of the paper): trained from
-    # scratch at the preset's base length.
-    "base_domains": ["code_repos:SHORT:1.0"],
+    # Short-context base model (the paper's Llama-3-8B): trained from
+    # scratch at the preset's base length on every domain, packed short.
+    "base_domains": [
+        "code_repos:SHORT:0.3",
+        "books:SHORT:0.2",
+        "arxiv:SHORT:0.1",
+        "web:SHORT:0.1",
+        "short_encyclopedic:SHORT:0.1",
+        "short_web:SHORT:0.1",
+        "short_manuals:SHORT:0.1",
+    ],
     "base_rope_theta_scale": "1.0",
     "base_document_masking": True,
     "base_seed": 1234,
     # Long-context stage 1 (the paper's 64K stage): 8 x the base length,
-    # initialised from the base model, RoPE base raised 16 x (5e5 -> 8e6).
-    "stage1_domains": ["code_repos:LONG:1.0"],
+    # initialised from the base model, RoPE base raised 16 x (5e5 -> 8e6),
+    # 60% long data (books : code repositories 1:1, single-document chunks)
+    # and 40% ShortMix, with document masking.
+    "stage1_domains": ["code_repos:LONG:0.3", "books:LONG:0.3"] + SHORT_MIX,
     "stage1_rope_theta_scale": "16.0",
     "stage1_document_masking": True,
     "stage1_lr_scale": "1.0",
