@@ -10,7 +10,9 @@ pipeline's stages:
 and one `results_table` named `name` that `bazel run` prints. Stages whose
 settings (and upstream stages) are the same in two variants are declared
 once and shared through Bazel's graph, so a variant that only changes stage 1
-reuses the base model that every other variant trained.
+reuses the base model that every other variant trained; stages equal to the
+unmodified RECIPE's live in //ablations/common and are shared by every
+ablation.
 """
 
 load(
@@ -89,20 +91,116 @@ RECIPE = {
 def _settings(recipe, keys, upstream):
     return repr([recipe[k] for k in keys] + [upstream])
 
-def _claim(declared, name, variant, stage, key):
+# Stages of the unmodified RECIPE are declared once, in this package, and
+# every ablation that needs one uses it from there (shared_stages()).
+_SHARED_PACKAGE = "//ablations/common"
+
+def _claim(declared, prefix, stage, key):
     """Names the target of a stage; returns (label, whether to declare it).
 
-    A stage is declared once per distinct key; one equal to the default
-    recipe's gets the short name `<name>_<stage>`.
+    A stage is declared once per distinct key (its settings and those of
+    its upstream stages); a key seen before reuses that target.
     """
     if key in declared:
         return declared[key], False
-    if declared.get(("default", stage)) == key:
-        target = "%s_%s" % (name, stage)
-    else:
-        target = "%s_%s_%s" % (name, variant, stage)
-    declared[key] = ":" + target
-    return ":" + target, True
+    label = ":%s%s" % (prefix, stage)
+    declared[key] = label
+    return label, True
+
+def _prefix(default_keys, keys, stage, name, variant):
+    """`<name>_` for stages equal to the ablation's own default, else
+    `<name>_<variant>_`; '' in the shared package."""
+    if not name:
+        return ""
+    if default_keys[stage] == keys[stage]:
+        return name + "_"
+    return "%s_%s_" % (name, variant)
+
+def _declare_stages(declared, default_keys, name, variant, r, visibility):
+    """Declares (or reuses) the training stages of recipe `r`.
+
+    Returns:
+      The label of the model to evaluate (SFT's, or stage 1's without SFT).
+    """
+    keys = _stage_keys(r)
+    prefixes = {stage: _prefix(default_keys, keys, stage, name, variant) for stage in keys}
+
+    base_mixture, new = _claim(declared, prefixes["base_mixture"], "base_mixture", keys["base_mixture"])
+    if new:
+        mixture(
+            name = base_mixture[1:],
+            visibility = visibility,
+            shards = r["shards"],
+            tokenizer = r["tokenizer"],
+            domains = r["base_domains"],
+            stage = "base",
+        )
+    base_model, new = _claim(declared, prefixes["base_model"], "base_model", keys["base_model"])
+    if new:
+        train_stage(
+            name = base_model[1:],
+            visibility = visibility,
+            mixture = base_mixture,
+            tokenizer = r["tokenizer"],
+            stage = "base",
+            rope_theta_scale = r["base_rope_theta_scale"],
+            document_masking = r["base_document_masking"],
+            seed = r["base_seed"],
+        )
+    stage1_mixture, new = _claim(declared, prefixes["stage1_mixture"], "stage1_mixture", keys["stage1_mixture"])
+    if new:
+        mixture(
+            name = stage1_mixture[1:],
+            visibility = visibility,
+            shards = r["shards"],
+            tokenizer = r["tokenizer"],
+            domains = r["stage1_domains"],
+            stage = "stage1",
+        )
+    stage1_model, new = _claim(declared, prefixes["stage1_model"], "stage1_model", keys["stage1_model"])
+    if new:
+        train_stage(
+            name = stage1_model[1:],
+            visibility = visibility,
+            mixture = stage1_mixture,
+            tokenizer = r["tokenizer"],
+            init = base_model,
+            stage = "stage1",
+            rope_theta_scale = r["stage1_rope_theta_scale"],
+            lr_scale = r["stage1_lr_scale"],
+            document_masking = r["stage1_document_masking"],
+        )
+    if not r["sft"]:
+        return stage1_model
+    sft_mixture, new = _claim(declared, prefixes["sft_mixture"], "sft_mixture", keys["sft_mixture"])
+    if new:
+        mixture(
+            name = sft_mixture[1:],
+            visibility = visibility,
+            shards = r["sft_shards"],
+            tokenizer = r["tokenizer"],
+            domains = r["sft_domains"],
+            stage = "sft",
+        )
+    sft_model, new = _claim(declared, prefixes["sft_model"], "sft_model", keys["sft_model"])
+    if new:
+        train_stage(
+            name = sft_model[1:],
+            visibility = visibility,
+            mixture = sft_mixture,
+            tokenizer = r["tokenizer"],
+            init = stage1_model,
+            stage = "sft",
+            rope_theta_scale = r["stage1_rope_theta_scale"],
+            document_masking = True,
+        )
+    return sft_model
+
+def shared_stages():
+    """Declares the stages of the unmodified RECIPE (in //ablations/common),
+    which every ablation reuses instead of training its own copy."""
+    keys = _stage_keys(RECIPE)
+    _declare_stages({}, keys, "", "", dict(RECIPE), ["//visibility:public"])
 
 def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, visibility = None):
     """Declares every stage of every variant of an ablation, and its table.
@@ -126,12 +224,11 @@ def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, v
             fail("ablation %s: unknown recipe setting %r (see RECIPE in //experiments:ablation.bzl)" % (name, key))
     base.update(recipe)
 
-    # Pre-compute the keys of the unmodified recipe so that stages equal to
-    # the default get short, variant-free names.
+    # Stages equal to the unmodified RECIPE's come from the shared package.
     declared = {}
+    for stage, key in _stage_keys(RECIPE).items():
+        declared[key] = "%s:%s" % (_SHARED_PACKAGE, stage)
     default_keys = _stage_keys(base)
-    for stage, key in default_keys.items():
-        declared[("default", stage)] = key
 
     results = []
     for variant, overrides in variants.items():
@@ -140,78 +237,7 @@ def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, v
                 fail("ablation %s, variant %s: unknown recipe setting %r" % (name, variant, key))
         r = dict(base)
         r.update(overrides)
-        keys = _stage_keys(r)
-
-        base_mixture, new = _claim(declared, name, variant, "base_mixture", keys["base_mixture"])
-        if new:
-            mixture(
-                name = base_mixture[1:],
-                visibility = visibility,
-                shards = r["shards"],
-                tokenizer = r["tokenizer"],
-                domains = r["base_domains"],
-                stage = "base",
-            )
-        base_model, new = _claim(declared, name, variant, "base_model", keys["base_model"])
-        if new:
-            train_stage(
-                name = base_model[1:],
-                visibility = visibility,
-                mixture = base_mixture,
-                tokenizer = r["tokenizer"],
-                stage = "base",
-                rope_theta_scale = r["base_rope_theta_scale"],
-                document_masking = r["base_document_masking"],
-                seed = r["base_seed"],
-            )
-        stage1_mixture, new = _claim(declared, name, variant, "stage1_mixture", keys["stage1_mixture"])
-        if new:
-            mixture(
-                name = stage1_mixture[1:],
-                visibility = visibility,
-                shards = r["shards"],
-                tokenizer = r["tokenizer"],
-                domains = r["stage1_domains"],
-                stage = "stage1",
-            )
-        stage1_model, new = _claim(declared, name, variant, "stage1_model", keys["stage1_model"])
-        if new:
-            train_stage(
-                name = stage1_model[1:],
-                visibility = visibility,
-                mixture = stage1_mixture,
-                tokenizer = r["tokenizer"],
-                init = base_model,
-                stage = "stage1",
-                rope_theta_scale = r["stage1_rope_theta_scale"],
-                lr_scale = r["stage1_lr_scale"],
-                document_masking = r["stage1_document_masking"],
-            )
-        evaluated = stage1_model
-        if r["sft"]:
-            sft_mixture, new = _claim(declared, name, variant, "sft_mixture", keys["sft_mixture"])
-            if new:
-                mixture(
-                    name = sft_mixture[1:],
-                    shards = r["sft_shards"],
-                    tokenizer = r["tokenizer"],
-                    domains = r["sft_domains"],
-                    stage = "sft",
-                    visibility = visibility,
-                )
-            sft_model, new = _claim(declared, name, variant, "sft_model", keys["sft_model"])
-            if new:
-                train_stage(
-                    name = sft_model[1:],
-                    mixture = sft_mixture,
-                    tokenizer = r["tokenizer"],
-                    init = stage1_model,
-                    stage = "sft",
-                    rope_theta_scale = r["stage1_rope_theta_scale"],
-                    document_masking = True,
-                    visibility = visibility,
-                )
-            evaluated = sft_model
+        evaluated = _declare_stages(declared, default_keys, name, variant, r, visibility)
         eval_target = "%s_%s_eval" % (name, variant)
         evaluation(
             name = eval_target,
