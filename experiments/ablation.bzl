@@ -47,6 +47,20 @@ SHORT_MIX = [
     "short_math:SHORT:0.04",  # OpenWebMath
 ]
 
+def long_short_mix(long_domains, long_share):
+    """Stage-1 domains: `long_share` of long data split evenly over
+    `long_domains` (single-document chunks), the rest ShortMix in its own
+    proportions (the paper's long/short ratio ablation, Figure 3)."""
+    entries = []
+    if long_share > 0:
+        for domain in long_domains:
+            entries.append("%s:LONG:%r" % (domain, long_share / len(long_domains)))
+    if long_share < 1:
+        for entry in SHORT_MIX:
+            domain, role, share = entry.split(":")
+            entries.append("%s:%s:%r" % (domain, role, float(share) / 0.4 * (1 - long_share)))
+    return entries
+
 # The default recipe: the paper's ablation setting (its section 2.3) at the
 # selected preset's scale.
 RECIPE = {
@@ -71,7 +85,7 @@ RECIPE = {
     # initialised from the base model, RoPE base raised 16 x (5e5 -> 8e6),
     # 60% long data (books : code repositories 1:1, single-document chunks)
     # and 40% ShortMix, with document masking.
-    "stage1_domains": ["code_repos:LONG:0.3", "books:LONG:0.3"] + SHORT_MIX,
+    "stage1_domains": long_short_mix(["books", "code_repos"], 0.6),
     "stage1_rope_theta_scale": "16.0",
     "stage1_document_masking": True,
     "stage1_lr_scale": "1.0",

@@ -178,8 +178,11 @@ std::vector<std::string> Validate(const MixtureConfig& c,
                      std::to_string(domain.chunk_len()));
     }
     for (int j = 0; j < i; ++j) {
-      if (c.domains(j).domain() == domain.domain()) {
-        check.Fail(field + ".domain", "\"" + domain.domain() + "\" repeats");
+      if (c.domains(j).domain() == domain.domain() &&
+          c.domains(j).role() == domain.role()) {
+        check.Fail(field + ".domain", "\"" + domain.domain() +
+                                          "\" repeats with role " +
+                                          DataRole_Name(domain.role()));
       }
     }
     total += domain.proportion();

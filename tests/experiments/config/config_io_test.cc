@@ -76,13 +76,17 @@ TEST(Validate, MixtureProportionsMustSumToOne) {
   auto* b = config.add_domains();
   b->set_domain("code");
   b->set_proportion(0.3);
-  b->set_role(SHORT);
+  b->set_role(LONG);
   const auto problems = Validate(config);
   ASSERT_EQ(problems.size(), 2u);
-  EXPECT_THAT(problems[0],
-              HasSubstr("field domains[1].domain: \"code\" repeats"));
+  EXPECT_THAT(problems[0], HasSubstr("field domains[1].domain: \"code\" "
+                                     "repeats with role LONG"));
   EXPECT_THAT(problems[1],
               HasSubstr("field domains: proportions must sum to 1, got 0.6"));
+  // The same domain may serve as long and as short data.
+  b->set_role(SHORT);
+  b->set_proportion(0.7);
+  EXPECT_TRUE(Validate(config).empty());
 }
 
 TEST(Validate, ModelShapesMustAgree) {
