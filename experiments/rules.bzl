@@ -9,7 +9,18 @@ layer on top, merged field by field by the stage binary, which validates the
 result and names the file and field of any error.
 """
 
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("//experiments/presets:presets.bzl", "preset_values")
+
+TableInfo = provider(
+    doc = "What a results_table was assembled from.",
+    fields = {
+        "results": "list of File: results files, one row each",
+        "paper": "File or None: the paper's numbers",
+        "title": "string",
+        "note": "string",
+    },
+)
 
 CheckpointInfo = provider(
     doc = "The checkpoint (HDF5) a train_stage wrote.",
@@ -423,11 +434,19 @@ def _results_table_impl(ctx):
         "#!/bin/sh\nexec cat \"$0.runfiles/%s/%s\"\n" % (ctx.workspace_name, out.short_path),
         is_executable = True,
     )
-    return [DefaultInfo(
-        files = depset([out]),
-        executable = script,
-        runfiles = ctx.runfiles(files = [out]),
-    )]
+    return [
+        DefaultInfo(
+            files = depset([out]),
+            executable = script,
+            runfiles = ctx.runfiles(files = [out]),
+        ),
+        TableInfo(
+            results = results,
+            paper = ctx.file.paper,
+            title = ctx.attr.title,
+            note = ctx.attr.note,
+        ),
+    ]
 
 results_table = rule(
     implementation = _results_table_impl,
@@ -443,4 +462,67 @@ results_table = rule(
         "paper": attr.label(allow_single_file = [".textproto"], doc = "The paper's numbers (paper/reference.proto), shown beside ours."),
         "_table_main": _tool("//experiments/stages:table_main"),
     },
+)
+
+# ---------------------------------------------------------------------------
+# paper_tables
+
+def _paper_tables_impl(ctx):
+    preset = ctx.attr._preset[BuildSettingInfo].value
+    lines = ['preset: "%s"' % preset]
+    inputs = []
+    for target in ctx.attr.tables:
+        info = target[TableInfo]
+        entry = ['name: "%s"' % target.label.name, "title: %r" % info.title, "note: %r" % info.note]
+        if info.paper:
+            entry.append('paper: "%s"' % info.paper.path)
+            inputs.append(info.paper)
+        for f in info.results:
+            entry.append('results: "%s"' % f.path)
+            inputs.append(f)
+        lines.append("tables { %s }" % " ".join(entry))
+    for finding in ctx.attr.findings:
+        parts = finding.split("|")
+        if len(parts) != 3 or ">" not in parts[1]:
+            fail("paper_tables %s: finding %r is not 'table|better>worse,worse|statement'" % (ctx.label, finding))
+        better, _, worse = parts[1].partition(">")
+        lines.append("findings { table: %r better: %r %s statement: %r }" % (
+            parts[0],
+            better,
+            " ".join(["worse: %r" % w for w in worse.split(",")]),
+            parts[2],
+        ))
+    spec = ctx.actions.declare_file(ctx.label.name + ".spec.textproto")
+    ctx.actions.write(spec, "\n".join(lines) + "\n")
+    outputs = [ctx.outputs.markdown, ctx.outputs.latex, ctx.outputs.csv, ctx.outputs.reproduction]
+    ctx.actions.run(
+        executable = ctx.executable._paper_main,
+        arguments = [
+            "--spec", spec.path,
+            "--markdown", ctx.outputs.markdown.path,
+            "--latex", ctx.outputs.latex.path,
+            "--csv", ctx.outputs.csv.path,
+            "--reproduction", ctx.outputs.reproduction.path,
+        ],
+        inputs = inputs + [spec],
+        outputs = outputs,
+        mnemonic = "PaperTables",
+        progress_message = "Assembling the paper's tables (%d ablations)" % len(ctx.attr.tables),
+    )
+    return [DefaultInfo(files = depset(outputs), runfiles = ctx.runfiles(files = outputs))]
+
+paper_tables = rule(
+    implementation = _paper_tables_impl,
+    doc = "Every ablation's table (Markdown, LaTeX, CSV) and REPRODUCTION.md, which says for each of the paper's findings whether it holds at this preset.",
+    outputs = {
+        "markdown": "%{name}.md",
+        "latex": "%{name}.tex",
+        "csv": "%{name}.csv",
+        "reproduction": "REPRODUCTION.md",
+    },
+    attrs = dict({
+        "tables": attr.label_list(providers = [TableInfo], mandatory = True, doc = "results_table targets (ablations)."),
+        "findings": attr.string_list(doc = "Entries 'table|better>worse[,worse...]|statement', checked on macro-averages."),
+        "_paper_main": _tool("//experiments/stages:paper_main"),
+    }, **_PRESET_ATTR),
 )
