@@ -69,4 +69,24 @@ void FinishCorpus(Corpus* corpus) {
   FillLengthHistogram(corpus->documents, &corpus->manifest);
 }
 
+Corpus ReadConvertedFiles(
+    const std::vector<SourceFile>& files, const std::string& domain,
+    const std::string& reader,
+    const std::function<std::string(const std::string&)>& convert) {
+  Corpus corpus = NewCorpus(domain, reader);
+  CorpusManifest& manifest = corpus.manifest;
+  for (const auto& file : SortedByPath(files)) {
+    const auto raw = ReadTextFile(file, &manifest);
+    if (!raw) continue;
+    std::string text = convert(*raw);
+    if (text.empty()) {
+      manifest.set_files_skipped_empty(manifest.files_skipped_empty() + 1);
+      continue;
+    }
+    corpus.documents.push_back({DocumentName(file), std::move(text)});
+  }
+  FinishCorpus(&corpus);
+  return corpus;
+}
+
 }  // namespace prolong::data

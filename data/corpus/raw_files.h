@@ -4,6 +4,7 @@
 #ifndef PROLONG_DATA_CORPUS_RAW_FILES_H_
 #define PROLONG_DATA_CORPUS_RAW_FILES_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,14 @@ std::string DocumentName(const SourceFile& file);
 
 // Counts the documents and their bytes and fills the length histogram.
 void FinishCorpus(Corpus* corpus);
+
+// One document per usable text file, in path order: its text passed through
+// `convert` (HTML or groff to plain text, or as it is); a file that converts
+// to nothing is counted as empty.
+Corpus ReadConvertedFiles(
+    const std::vector<SourceFile>& files, const std::string& domain,
+    const std::string& reader,
+    const std::function<std::string(const std::string&)>& convert);
 
 }  // namespace prolong::data
 

@@ -4,14 +4,8 @@ namespace prolong::data {
 
 Corpus ReadTextFiles(const std::vector<SourceFile>& files,
                      const std::string& domain) {
-  Corpus corpus = NewCorpus(domain, "text_files");
-  for (const auto& file : SortedByPath(files)) {
-    auto text = ReadTextFile(file, &corpus.manifest);
-    if (text)
-      corpus.documents.push_back({DocumentName(file), std::move(*text)});
-  }
-  FinishCorpus(&corpus);
-  return corpus;
+  return ReadConvertedFiles(files, domain, "text_files",
+                            [](const std::string& text) { return text; });
 }
 
 }  // namespace prolong::data

@@ -1,10 +1,22 @@
 #include "data/shards/token_shard.h"
 
+#include <cstdio>
 #include <stdexcept>
 
+#include "data/io/atomic_file.h"
+#include "data/io/checksum.h"
 #include "data/io/hdf5_file.h"
 
 namespace prolong::data {
+
+std::string TokenizerFingerprint(const std::string& tokenizer_json_path) {
+  const std::string json = io::ReadFile(tokenizer_json_path);
+  char hex[17];
+  std::snprintf(
+      hex, sizeof(hex), "%016llx",
+      static_cast<unsigned long long>(io::Fnv1a64(json.data(), json.size())));
+  return hex;
+}
 
 void WriteTokenShard(const TokenShard& shard, const std::string& path) {
   io::H5Writer writer(path);

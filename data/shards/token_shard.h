@@ -32,6 +32,10 @@ struct TokenShard {
   }
 };
 
+// The fingerprint shards record of the tokenizer that made them: FNV-1a 64
+// of its tokenizer.json, in hex.
+std::string TokenizerFingerprint(const std::string& tokenizer_json_path);
+
 void WriteTokenShard(const TokenShard& shard, const std::string& path);
 // Checks offsets against the tokens; errors name the file.
 TokenShard ReadTokenShard(const std::string& path);

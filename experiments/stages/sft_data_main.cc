@@ -9,8 +9,6 @@
 #include <cstdio>
 
 #include "data/corpus/document.h"
-#include "data/io/atomic_file.h"
-#include "data/io/checksum.h"
 #include "data/sft/chat_template.h"
 #include "data/sft/python_docstrings.h"
 #include "data/shards/token_shard.h"
@@ -43,14 +41,9 @@ void BuildSftData() {
                              ": no conversations could be built");
   }
   const auto tokenizer = data::BpeTokenizer::Load(FLAGS_tokenizer);
-  const std::string tokenizer_json = io::ReadFile(FLAGS_tokenizer);
-  char fingerprint[17];
-  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
-                static_cast<unsigned long long>(
-                    io::Fnv1a64(tokenizer_json.data(), tokenizer_json.size())));
   data::TokenShard shard;
   shard.domain = FLAGS_domain;
-  shard.tokenizer_fingerprint = fingerprint;
+  shard.tokenizer_fingerprint = data::TokenizerFingerprint(FLAGS_tokenizer);
   int64_t targets = 0;
   for (size_t i = 0; i < conversations.size(); ++i) {
     const data::TokenizedChat chat =

@@ -9,7 +9,6 @@
 
 #include "data/corpus/document.h"
 #include "data/io/atomic_file.h"
-#include "data/io/checksum.h"
 #include "data/shards/token_shard.h"
 #include "data/tokenizer/bpe_tokenizer.h"
 #include "experiments/stages/stage_main.h"
@@ -29,15 +28,10 @@ void BuildShard() {
   RequireFlag("manifest", FLAGS_manifest);
   const data::Corpus corpus = data::ReadCorpus(FLAGS_corpus);
   const auto tokenizer = data::BpeTokenizer::Load(FLAGS_tokenizer);
-  const std::string tokenizer_json = io::ReadFile(FLAGS_tokenizer);
-  char fingerprint[17];
-  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
-                static_cast<unsigned long long>(
-                    io::Fnv1a64(tokenizer_json.data(), tokenizer_json.size())));
 
   data::TokenShard shard;
   shard.domain = corpus.domain;
-  shard.tokenizer_fingerprint = fingerprint;
+  shard.tokenizer_fingerprint = data::TokenizerFingerprint(FLAGS_tokenizer);
   for (const auto& document : corpus.documents) {
     const auto tokens = tokenizer.Encode(document.text);
     shard.tokens.insert(shard.tokens.end(), tokens.begin(), tokens.end());
