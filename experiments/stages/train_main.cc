@@ -66,6 +66,15 @@ void Train() {
     position = checkpoint.position;
   } else if (!FLAGS_init.empty() && !config.from_scratch()) {
     model::Checkpoint checkpoint = model::ReadCheckpoint(FLAGS_init);
+    config::TrainStageConfig previous;
+    config::ParseConfigText(checkpoint.stage_config, FLAGS_init, &previous);
+    if (config.seq_len() < previous.seq_len()) {
+      throw config::ConfigError(
+          FLAGS_config +
+          ": field seq_len: " + std::to_string(config.seq_len()) +
+          " is shorter than the previous stage's (" + previous.name() + ", " +
+          std::to_string(previous.seq_len()) + " in " + FLAGS_init + ")");
+    }
     model = std::move(checkpoint.model);
     if (!config.reset_optimizer()) optimizer = std::move(checkpoint.optimizer);
   } else {
