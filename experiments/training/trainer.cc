@@ -54,6 +54,21 @@ double GradNorm(const model::Llama& model, const float* grads, int64_t step) {
   return std::sqrt(sum_sq);
 }
 
+// The name of the first tensor in `values` (laid out like the parameters)
+// holding a NaN or infinity; empty if there is none.
+std::string FirstNonFiniteTensor(const model::Llama& model,
+                                 const float* values) {
+  for (const model::ParamTensor& tensor : model.layout()) {
+    int64_t count = 1;
+    for (int64_t d : tensor.shape) count *= d;
+    if (!std::all_of(values + tensor.offset, values + tensor.offset + count,
+                     [](float v) { return std::isfinite(v); })) {
+      return tensor.name;
+    }
+  }
+  return "";
+}
+
 std::string FormatDuration(double seconds) {
   const auto s = static_cast<long long>(seconds + 0.5);
   char text[32];
@@ -162,9 +177,12 @@ void TrainStage(const config::TrainStageConfig& config,
                             ? loss_sum / std::max<int64_t>(1, loss_targets)
                             : micro_mean_sum / per_step;
     if (!std::isfinite(loss)) {
-      throw std::runtime_error("stage " + config.name() +
-                               ": non-finite loss at step " +
-                               std::to_string(step));
+      const std::string tensor = FirstNonFiniteTensor(*model, model->params());
+      throw std::runtime_error(
+          "stage " + config.name() + ": non-finite loss at step " +
+          std::to_string(step) +
+          (tensor.empty() ? " (every weight is finite)"
+                          : " (non-finite weights in tensor " + tensor + ")"));
     }
     float* grads = model->grads();
     const double grad_norm = GradNorm(*model, grads, step);

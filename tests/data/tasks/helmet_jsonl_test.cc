@@ -1,6 +1,7 @@
 #include "data/tasks/helmet_jsonl.h"
 
 #include <stdexcept>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -59,6 +60,20 @@ TEST(HelmetJsonlTest, NamesTheBadLine) {
     FAIL();
   } catch (const std::runtime_error& error) {
     EXPECT_EQ(std::string(error.what()).rfind("JSON Lines line 2: ", 0), 0u);
+  }
+}
+
+TEST(HelmetJsonlTest, NamesTheLineOfATruncatedFile) {
+  const std::string rows =
+      "{\"id\": \"a\", \"answers\": [\"x\"]}\n"
+      "{\"id\": \"b\", \"answers\": [\"y\"]}\n";
+  const std::string truncated = rows.substr(0, rows.size() - 6);
+  try {
+    ReadHelmetRows(truncated);
+    FAIL();
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("JSON Lines line 2: ", 0), 0u)
+        << error.what();
   }
 }
 

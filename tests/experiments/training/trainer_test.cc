@@ -1,11 +1,16 @@
 #include "experiments/training/trainer.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "data/io/atomic_file.h"
 #include "data/rng.h"
@@ -13,6 +18,10 @@
 
 namespace prolong::training {
 namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 
 config::TrainStageConfig StageConfig() {
   config::TrainStageConfig config;
@@ -69,6 +78,15 @@ std::string TempDir(const std::string& name) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// The names of the files in `dir`.
+std::vector<std::string> FilesIn(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
 }
 
 bool SameBytes(const float* a, const float* b, int64_t n) {
@@ -169,6 +187,63 @@ TEST(Trainer, MismatchedSequenceLengthIsAnError) {
   EXPECT_THROW(TrainStage(config, RandomMixture(3, 32), run.model.get(),
                           &run.optimizer, &run.position, {}),
                std::runtime_error);
+}
+
+TEST(Trainer, NanWeightStopsTheStageNamingStepAndTensorWithoutACheckpoint) {
+  const auto config = StageConfig();  // checkpoints after steps 2 and 4
+  const auto mixture = RandomMixture(18, 32);
+  const std::string dir = TempDir("nan_weight");
+  TrainingRun run = Fresh(config);
+  TrainerOptions options;
+  options.checkpoint_dir = dir;
+  options.stop_after_steps = 3;
+  TrainStage(config, mixture, run.model.get(), &run.optimizer, &run.position,
+             options);
+  ASSERT_EQ(run.position.stage_step, 3);
+  const std::string poisoned = "model.layers.1.mlp.down_proj.weight";
+  bool found = false;
+  for (const model::ParamTensor& tensor : run.model->layout()) {
+    if (tensor.name != poisoned) continue;
+    run.model->params()[tensor.offset + 5] =
+        std::numeric_limits<float>::quiet_NaN();
+    found = true;
+  }
+  ASSERT_TRUE(found);
+
+  options.stop_after_steps = -1;
+  EXPECT_THAT(
+      [&] {
+        TrainStage(config, mixture, run.model.get(), &run.optimizer,
+                   &run.position, options);
+      },
+      ThrowsMessage<std::runtime_error>(
+          AllOf(HasSubstr("non-finite loss at step 3"), HasSubstr(poisoned))));
+  EXPECT_EQ(run.position.stage_step, 3);
+  // Only the checkpoint from before the bad step, untouched.
+  EXPECT_EQ(FilesIn(dir), std::vector<std::string>{"latest.h5"});
+  EXPECT_EQ(
+      model::ReadCheckpoint(LatestCheckpointPath(dir)).position.stage_step, 2);
+}
+
+TEST(Trainer, AbsurdLearningRateStopsTheStageBeforeAnyCheckpoint) {
+  auto config = StageConfig();  // the first checkpoint would follow step 1
+  // From step 0 on: the update of step 0 overflows the weights to infinity
+  // and step 1 finds them.
+  config.mutable_optimizer()->set_lr(std::numeric_limits<float>::max());
+  config.mutable_optimizer()->set_warmup_ratio(0.0);
+  const std::string dir = TempDir("absurd_lr");
+  TrainingRun run = Fresh(config);
+  TrainerOptions options;
+  options.checkpoint_dir = dir;
+  EXPECT_THAT(
+      [&] {
+        TrainStage(config, RandomMixture(18, 32), run.model.get(),
+                   &run.optimizer, &run.position, options);
+      },
+      ThrowsMessage<std::runtime_error>(
+          AllOf(HasSubstr("at step 1"),
+                HasSubstr("in tensor model.embed_tokens.weight"))));
+  EXPECT_TRUE(FilesIn(dir).empty());
 }
 
 }  // namespace
