@@ -6,30 +6,28 @@
 #include <limits>
 #include <vector>
 
+#include "ops/vector_exp.h"
+
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 namespace prolong::ops {
 namespace {
 
 using RowMatrix =
     Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ConstView =
-    Eigen::Map<const RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
 using View = Eigen::Map<RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+int CeilDiv(int a, int b) { return (a + b - 1) / b; }
 
 // Which keys each query may see: keys in [first_key[t], t]; and, seen from
 // the key side, queries in [s, last_query[s]].
 struct MaskBounds {
   std::vector<int32_t> first_key;   // (T)
   std::vector<int32_t> last_query;  // (T)
-
-  bool Allowed(int query, int key) const {
-    return key <= query && key >= first_key[query];
-  }
-  // True when every (query, key) of the tile is allowed.
-  bool TileAllowed(int m0, int m1, int n0, int n1) const {
-    return n1 - 1 <= m0 && n0 >= first_key[m1 - 1];
-  }
 };
 
 MaskBounds MakeMaskBounds(const int32_t* doc_starts, int num_docs,
@@ -46,35 +44,238 @@ MaskBounds MakeMaskBounds(const int32_t* doc_starts, int num_docs,
 }
 
 // Rows [r0, r0 + rows) of head `head` of a (T, heads, head_dim) tensor.
-ConstView HeadRows(const float* x, int r0, int rows, int head, int heads,
-                   int head_dim) {
-  return ConstView(x + (static_cast<long>(r0) * heads + head) * head_dim, rows,
-                   head_dim, Eigen::OuterStride<>(heads * head_dim));
-}
 View HeadRows(float* x, int r0, int rows, int head, int heads, int head_dim) {
   return View(x + (static_cast<long>(r0) * heads + head) * head_dim, rows,
               head_dim, Eigen::OuterStride<>(heads * head_dim));
 }
 
-// Scores of query rows [m0, m0 + rows) against key rows [n0, n0 + cols),
-// turned into probabilities P = exp(S * scale - lse) (0 where masked).
-// scores: (rows, cols).
-void RecomputeProbabilities(RowMatrix* scores, const ConstView& q_tile,
-                            const ConstView& k_tile, const float* lse_row,
-                            const MaskBounds& bounds, int m0, int n0,
-                            float scale) {
-  scores->noalias() = q_tile * k_tile.transpose();
-  const int rows = static_cast<int>(scores->rows());
-  const int cols = static_cast<int>(scores->cols());
-  const bool all_allowed = bounds.TileAllowed(m0, m0 + rows, n0, n0 + cols);
-  for (int r = 0; r < rows; ++r) {
-    float* s = scores->data() + static_cast<long>(r) * cols;
-    const float row_lse = lse_row[m0 + r];
-    for (int c = 0; c < cols; ++c) {
-      s[c] = (all_allowed || bounds.Allowed(m0 + r, n0 + c))
-                 ? std::exp(s[c] * scale - row_lse)
-                 : 0.0f;
+// Columns [lo, hi) of a key tile starting at key n0 with `cols` keys that
+// query `query` may see (empty when hi <= lo).
+struct ColumnRange {
+  int lo, hi;
+};
+ColumnRange VisibleColumns(const MaskBounds& bounds, int query, int n0,
+                           int cols) {
+  return {std::max(0, bounds.first_key[query] - n0),
+          std::min(cols, query - n0 + 1)};
+}
+
+#ifdef __AVX2__
+// Lanes [0, n) set, n in [0, 8].
+__m256i FirstLanes(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+float HorizontalMax(__m256 x) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+}
+
+float HorizontalSum(__m256 x) {
+  __m128 m = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+  m = _mm_add_ps(m, _mm_movehl_ps(m, m));
+  return _mm_cvtss_f32(_mm_add_ss(m, _mm_movehdup_ps(m)));
+}
+#endif  // __AVX2__
+
+// C (m, n) = A (m, k) B (k, n), or C += A B when kAccumulate, with
+// A(r, i) = a[r * a_row + i * a_col], B(i, c) = b[i * ldb + c] and
+// C(r, c) = c[r * ldc + c]. Every C entry is one FMA chain over i = 0, 1,
+// ..., k - 1 (starting from its old value when accumulating), whatever m
+// and n: results do not depend on the blocking.
+struct GemmArgs {
+  float* c;
+  long ldc;
+  const float* a;
+  long a_row, a_col;
+  const float* b;
+  long ldb;
+  int m, n, k;
+};
+
+#ifdef __AVX2__
+// Rows [r0, r0 + kRows) and columns [c0, c0 + 16) of C; columns past n are
+// neither read nor written.
+template <bool kAccumulate, int kRows, bool kFullWidth>
+void GemmTile(const GemmArgs& g, int r0, int c0) {
+  const __m256i lanes0 = FirstLanes(std::min(8, g.n - c0));
+  const __m256i lanes1 = FirstLanes(std::max(0, std::min(8, g.n - c0 - 8)));
+  auto load = [&](const float* p, const __m256i& lanes) {
+    return kFullWidth ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, lanes);
+  };
+  // Locals, so that the accumulators stay in registers.
+  const float* a[kRows];
+  __m256 acc0[kRows], acc1[kRows];
+#pragma GCC unroll 6
+  for (int r = 0; r < kRows; ++r) {
+    a[r] = g.a + (r0 + r) * g.a_row;
+    const float* c = g.c + (r0 + r) * g.ldc + c0;
+    acc0[r] = kAccumulate ? load(c, lanes0) : _mm256_setzero_ps();
+    acc1[r] = kAccumulate ? load(c + 8, lanes1) : _mm256_setzero_ps();
+  }
+  const float* b = g.b + c0;
+  const long a_col = g.a_col, ldb = g.ldb;
+  for (int i = 0; i < g.k; ++i, b += ldb) {
+    const __m256 b0 = load(b, lanes0);
+    const __m256 b1 = load(b + 8, lanes1);
+#pragma GCC unroll 6
+    for (int r = 0; r < kRows; ++r) {
+      const __m256 a_ri = _mm256_broadcast_ss(a[r] + i * a_col);
+      acc0[r] = _mm256_fmadd_ps(a_ri, b0, acc0[r]);
+      acc1[r] = _mm256_fmadd_ps(a_ri, b1, acc1[r]);
     }
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < kRows; ++r) {
+    float* c = g.c + (r0 + r) * g.ldc + c0;
+    if (kFullWidth) {
+      _mm256_storeu_ps(c, acc0[r]);
+      _mm256_storeu_ps(c + 8, acc1[r]);
+    } else {
+      _mm256_maskstore_ps(c, lanes0, acc0[r]);
+      _mm256_maskstore_ps(c + 8, lanes1, acc1[r]);
+    }
+  }
+}
+
+template <bool kAccumulate, int kRows>
+void GemmRows(const GemmArgs& g, int r0) {
+  int c0 = 0;
+  for (; c0 + 16 <= g.n; c0 += 16)
+    GemmTile<kAccumulate, kRows, true>(g, r0, c0);
+  if (c0 < g.n) GemmTile<kAccumulate, kRows, false>(g, r0, c0);
+}
+#endif  // __AVX2__
+
+template <bool kAccumulate>
+void Gemm(const GemmArgs& g) {
+#ifdef __AVX2__
+  int r0 = 0;
+  for (; r0 + 6 <= g.m; r0 += 6) GemmRows<kAccumulate, 6>(g, r0);
+  switch (g.m - r0) {
+    case 5:
+      GemmRows<kAccumulate, 5>(g, r0);
+      break;
+    case 4:
+      GemmRows<kAccumulate, 4>(g, r0);
+      break;
+    case 3:
+      GemmRows<kAccumulate, 3>(g, r0);
+      break;
+    case 2:
+      GemmRows<kAccumulate, 2>(g, r0);
+      break;
+    case 1:
+      GemmRows<kAccumulate, 1>(g, r0);
+      break;
+  }
+#else
+  for (int r = 0; r < g.m; ++r) {
+    for (int col = 0; col < g.n; ++col) {
+      float* c = g.c + r * g.ldc + col;
+      float sum = kAccumulate ? *c : 0.0f;
+      for (int i = 0; i < g.k; ++i) {
+        sum =
+            std::fma(g.a[r * g.a_row + i * g.a_col], g.b[i * g.ldb + col], sum);
+      }
+      *c = sum;
+    }
+  }
+#endif
+}
+
+// x (T, heads, head_dim) -> xt (heads, tiles, head_dim, block), tiles =
+// ceil(T / block): each tile of `block` rows transposed, contiguous (rows
+// past T are left as they are). A work-shared loop: call it from inside a
+// parallel region; it returns after the barrier that ends the loop.
+void TransposeTiles(const float* x, int T, int heads, int head_dim, int block,
+                    float* xt) {
+  const int tiles = CeilDiv(T, block);
+#pragma omp for schedule(static)
+  for (int task = 0; task < heads * tiles; ++task) {
+    const int h = task / tiles;
+    const int t0 = (task % tiles) * block;
+    float* tile = xt + static_cast<long>(task) * head_dim * block;
+    for (int t = t0; t < std::min(T, t0 + block); ++t) {
+      const float* row = x + (static_cast<long>(t) * heads + h) * head_dim;
+      for (int i = 0; i < head_dim; ++i) tile[i * block + t - t0] = row[i];
+    }
+  }
+}
+
+// max(s[lo, hi)), hi > lo. s: (>= hi).
+float RowMax(const float* s, int lo, int hi) {
+#ifdef __AVX2__
+  __m256 max = _mm256_set1_ps(kNegInf);
+  int c = lo;
+  for (; c + 8 <= hi; c += 8) max = _mm256_max_ps(max, _mm256_loadu_ps(s + c));
+  if (c < hi) {
+    const __m256i lanes = FirstLanes(hi - c);
+    max = _mm256_max_ps(max, _mm256_blendv_ps(_mm256_set1_ps(kNegInf),
+                                              _mm256_maskload_ps(s + c, lanes),
+                                              _mm256_castsi256_ps(lanes)));
+  }
+  return HorizontalMax(max);
+#else
+  return *std::max_element(s + lo, s + hi);
+#endif
+}
+
+// s[c] = exp(s[c] * scale - offset) for c in [lo, hi) and 0 for the other c
+// in [0, cols); returns the sum of s. s: (cols).
+float ExpRow(float* s, int cols, ColumnRange range, float scale, float offset) {
+  const int lo = std::clamp(range.lo, 0, cols);
+  const int hi = std::clamp(range.hi, lo, cols);
+  std::fill(s, s + lo, 0.0f);
+  std::fill(s + hi, s + cols, 0.0f);
+#ifdef __AVX2__
+  const __m256 scale8 = _mm256_set1_ps(scale);
+  const __m256 offset8 = _mm256_set1_ps(-offset);
+  __m256 sum = _mm256_setzero_ps();
+  int c = lo;
+  for (; c + 8 <= hi; c += 8) {
+    const __m256 p =
+        Exp8(_mm256_fmadd_ps(_mm256_loadu_ps(s + c), scale8, offset8));
+    _mm256_storeu_ps(s + c, p);
+    sum = _mm256_add_ps(sum, p);
+  }
+  if (c < hi) {
+    const __m256i lanes = FirstLanes(hi - c);
+    const __m256 p =
+        _mm256_and_ps(Exp8(_mm256_fmadd_ps(_mm256_maskload_ps(s + c, lanes),
+                                           scale8, offset8)),
+                      _mm256_castsi256_ps(lanes));
+    _mm256_maskstore_ps(s + c, lanes, p);
+    sum = _mm256_add_ps(sum, p);
+  }
+  return HorizontalSum(sum);
+#else
+  float sum = 0.0f;
+  for (int c = lo; c < hi; ++c) {
+    s[c] = Exp(std::fma(s[c], scale, -offset));
+    sum += s[c];
+  }
+  return sum;
+#endif
+}
+
+// P = exp(S * scale - lse) (0 where masked) of query rows [m0, m0 + rows)
+// against key rows [n0, n0 + cols), S = Q K^T. q_tile: (rows, head_dim) with
+// row stride ldq; kt_tile: (head_dim, cols) with row stride ldkt; probs:
+// (rows, cols).
+void RecomputeProbabilities(RowMatrix* probs, const float* q_tile, long ldq,
+                            const float* kt_tile, long ldkt, int head_dim,
+                            const float* lse_row, const MaskBounds& bounds,
+                            int m0, int n0, float scale) {
+  const int rows = static_cast<int>(probs->rows());
+  const int cols = static_cast<int>(probs->cols());
+  Gemm<false>({probs->data(), cols, q_tile, ldq, 1, kt_tile, ldkt, rows, cols,
+               head_dim});
+  for (int r = 0; r < rows; ++r) {
+    ExpRow(probs->data() + static_cast<long>(r) * cols, cols,
+           VisibleColumns(bounds, m0 + r, n0, cols), scale, lse_row[m0 + r]);
   }
 }
 
@@ -82,15 +283,11 @@ void RecomputeProbabilities(RowMatrix* scores, const ConstView& q_tile,
 // with P = probs (rows, cols) and delta_row[m0 + r] the correction of row r.
 void SoftmaxBackward(RowMatrix* dprobs, const RowMatrix& probs,
                      const float* delta_row, int m0) {
-  const long size = probs.size();
-  const int cols = static_cast<int>(probs.cols());
-  for (long i = 0; i < size; ++i) {
-    const float correction = delta_row[m0 + i / cols];
-    dprobs->data()[i] = probs.data()[i] * (dprobs->data()[i] - correction);
+  for (int r = 0; r < probs.rows(); ++r) {
+    dprobs->row(r).array() =
+        probs.row(r).array() * (dprobs->row(r).array() - delta_row[m0 + r]);
   }
 }
-
-int CeilDiv(int a, int b) { return (a + b - 1) / b; }
 
 }  // namespace
 
@@ -103,58 +300,58 @@ void AttentionForward(float* out, float* lse, const float* q, const float* k,
   const int group = Hq / Hkv;
   const int tiles = CeilDiv(T, block);
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  const long q_stride = static_cast<long>(Hq) * head_dim;
+  const long kv_stride = static_cast<long>(Hkv) * head_dim;
+  const long tile_size = static_cast<long>(head_dim) * block;
+  std::vector<float> kt(Hkv * tiles * tile_size);  // (Hkv, tiles, d, block)
 #pragma omp parallel
   {
+    TransposeTiles(k, T, Hkv, head_dim, block, kt.data());
     RowMatrix scores(block, block);     // (Br, Bc): S, then P
     RowMatrix accum(block, head_dim);   // (Br, d): unnormalised output
-    std::vector<float> row_max(block);  // (Br)
+    std::vector<float> row_max(block);  // (Br): max of S * scale so far
     std::vector<float> row_sum(block);  // (Br)
-#pragma omp for schedule(static)
+    // Tasks (query tile, head), last query tile (the most key tiles) first.
+    // Each task writes only its own rows, so which thread runs it does not
+    // matter.
+#pragma omp for schedule(dynamic, 1)
     for (int task = 0; task < Hq * tiles; ++task) {
-      const int h = task / tiles;
+      const int h = task % Hq;
       const int kv_head = h / group;
-      const int m0 = (task % tiles) * block;
+      const int m0 = (tiles - 1 - task / Hq) * block;
       const int m1 = std::min(T, m0 + block);
       const int rows = m1 - m0;
-      const ConstView q_tile = HeadRows(q, m0, rows, h, Hq, head_dim);
+      const float* q_tile = q + m0 * q_stride + h * head_dim;
       accum.resize(rows, head_dim);
       accum.setZero();
       std::fill(row_max.begin(), row_max.end(), kNegInf);
       std::fill(row_sum.begin(), row_sum.end(), 0.0f);
       for (int j = bounds.first_key[m0] / block; j * block < m1; ++j) {
         const int n0 = j * block;
-        const int n1 = std::min(T, n0 + block);
-        const int cols = n1 - n0;
-        const ConstView k_tile = HeadRows(k, n0, cols, kv_head, Hkv, head_dim);
-        const ConstView v_tile = HeadRows(v, n0, cols, kv_head, Hkv, head_dim);
+        const int cols = std::min(T, n0 + block) - n0;
         scores.resize(rows, cols);
-        scores.noalias() = q_tile * k_tile.transpose();
-        const bool all_allowed = bounds.TileAllowed(m0, m1, n0, n1);
+        Gemm<false>({scores.data(), cols, q_tile, q_stride, 1,
+                     kt.data() + (kv_head * tiles + j) * tile_size, block, rows,
+                     cols, head_dim});
         for (int r = 0; r < rows; ++r) {
           float* s = scores.data() + static_cast<long>(r) * cols;
-          float tile_max = kNegInf;
-          for (int c = 0; c < cols; ++c) {
-            s[c] = (all_allowed || bounds.Allowed(m0 + r, n0 + c))
-                       ? s[c] * scale
-                       : kNegInf;
-            tile_max = std::max(tile_max, s[c]);
-          }
-          const float new_max = std::max(row_max[r], tile_max);
-          if (new_max == kNegInf) {  // nothing visible yet in this row
+          const ColumnRange range = VisibleColumns(bounds, m0 + r, n0, cols);
+          if (range.hi <= range.lo) {  // the row sees no key of this tile
             std::fill_n(s, cols, 0.0f);
             continue;
           }
-          const float rescale = std::exp(row_max[r] - new_max);
-          float tile_sum = 0.0f;
-          for (int c = 0; c < cols; ++c) {
-            s[c] = std::exp(s[c] - new_max);
-            tile_sum += s[c];
-          }
-          row_sum[r] = rescale * row_sum[r] + tile_sum;
+          // scale > 0, so max(S) * scale rounds to max(S * scale).
+          const float new_max =
+              std::max(row_max[r], RowMax(s, range.lo, range.hi) * scale);
+          const float rescale = Exp(row_max[r] - new_max);  // 0 when -inf
+          row_sum[r] =
+              rescale * row_sum[r] + ExpRow(s, cols, range, scale, new_max);
           row_max[r] = new_max;
-          accum.row(r) *= rescale;
+          if (rescale != 1.0f) accum.row(r) *= rescale;
         }
-        accum.noalias() += scores * v_tile;
+        Gemm<true>({accum.data(), head_dim, scores.data(), cols, 1,
+                    v + n0 * kv_stride + kv_head * head_dim, kv_stride, rows,
+                    head_dim, cols});
       }
       View out_tile = HeadRows(out, m0, rows, h, Hq, head_dim);
       for (int r = 0; r < rows; ++r) {
@@ -178,91 +375,110 @@ void AttentionBackward(float* dq, float* dk, float* dv, const float* dout,
   const int group = Hq / Hkv;
   const int tiles = CeilDiv(T, block);
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-
+  const long q_stride = static_cast<long>(Hq) * head_dim;
+  const long kv_stride = static_cast<long>(Hkv) * head_dim;
+  const long tile_size = static_cast<long>(head_dim) * block;
+  // (Hkv, tiles, d, block): K^T and V^T of each key tile.
+  std::vector<float> kt(Hkv * tiles * tile_size), vt(kt.size());
   // delta (Hq, T): rowsum(dout * out), the softmax backward's correction.
   std::vector<float> delta(static_cast<size_t>(Hq) * T);
-#pragma omp parallel for schedule(static)
-  for (int h = 0; h < Hq; ++h) {
-    for (int t = 0; t < T; ++t) {
-      const long offset = (static_cast<long>(t) * Hq + h) * head_dim;
-      float sum = 0.0f;
-      for (int i = 0; i < head_dim; ++i) {
-        sum += dout[offset + i] * out[offset + i];
-      }
-      delta[static_cast<size_t>(h) * T + t] = sum;
-    }
-  }
-
 #pragma omp parallel
   {
+    TransposeTiles(k, T, Hkv, head_dim, block, kt.data());
+    TransposeTiles(v, T, Hkv, head_dim, block, vt.data());
+#pragma omp for schedule(static)
+    for (int h = 0; h < Hq; ++h) {
+      for (int t = 0; t < T; ++t) {
+        const long offset = t * q_stride + h * head_dim;
+        float sum = 0.0f;
+        for (int i = 0; i < head_dim; ++i) {
+          sum += dout[offset + i] * out[offset + i];
+        }
+        delta[static_cast<size_t>(h) * T + t] = sum;
+      }
+    }
+
     RowMatrix probs(block, block);   // (Br, Bc)
     RowMatrix dprobs(block, block);  // (Br, Bc): dP, then dS
     RowMatrix dk_accum(block, head_dim);
     RowMatrix dv_accum(block, head_dim);
     RowMatrix dq_accum(block, head_dim);
-    // Pass 1: dK, dV for one (kv head, key tile), over the query heads of
-    // its group and the query tiles that can see the key tile.
-#pragma omp for schedule(static)
-    for (int task = 0; task < Hkv * tiles; ++task) {
-      const int kv_head = task / tiles;
-      const int n0 = (task % tiles) * block;
-      const int n1 = std::min(T, n0 + block);
-      const int cols = n1 - n0;
-      const ConstView k_tile = HeadRows(k, n0, cols, kv_head, Hkv, head_dim);
-      const ConstView v_tile = HeadRows(v, n0, cols, kv_head, Hkv, head_dim);
-      dk_accum.resize(cols, head_dim);
-      dv_accum.resize(cols, head_dim);
-      dk_accum.setZero();
-      dv_accum.setZero();
-      const int last_tile = bounds.last_query[n1 - 1] / block;
-      for (int h = kv_head * group; h < (kv_head + 1) * group; ++h) {
-        const float* lse_row = lse + static_cast<long>(h) * T;
-        const float* delta_row = delta.data() + static_cast<long>(h) * T;
-        for (int i = n0 / block; i <= last_tile; ++i) {
-          const int m0 = i * block;
-          const int rows = std::min(T, m0 + block) - m0;
-          const ConstView q_tile = HeadRows(q, m0, rows, h, Hq, head_dim);
-          const ConstView do_tile = HeadRows(dout, m0, rows, h, Hq, head_dim);
-          probs.resize(rows, cols);
-          RecomputeProbabilities(&probs, q_tile, k_tile, lse_row, bounds, m0,
-                                 n0, scale);
-          dv_accum.noalias() += probs.transpose() * do_tile;
-          dprobs.resize(rows, cols);
-          dprobs.noalias() = do_tile * v_tile.transpose();
-          SoftmaxBackward(&dprobs, probs, delta_row, m0);
-          dk_accum.noalias() += dprobs.transpose() * q_tile;
+    // Tasks [0, Hkv * tiles): dK, dV of one (key tile, kv head), first key
+    // tile (the most query tiles) first; then [Hkv * tiles, +Hq * tiles): dQ
+    // of one (query tile, head), last query tile first. Each task writes
+    // only its own rows, so which thread runs it does not matter.
+#pragma omp for schedule(dynamic, 1)
+    for (int task = 0; task < (Hkv + Hq) * tiles; ++task) {
+      if (task < Hkv * tiles) {
+        // dK, dV over the query heads of the group and the query tiles that
+        // can see the key tile.
+        const int kv_head = task % Hkv;
+        const int n0 = (task / Hkv) * block;
+        const int n1 = std::min(T, n0 + block);
+        const int cols = n1 - n0;
+        const long tile_offset = (kv_head * tiles + task / Hkv) * tile_size;
+        const float* kt_tile = kt.data() + tile_offset;
+        const float* vt_tile = vt.data() + tile_offset;
+        dk_accum.resize(cols, head_dim);
+        dv_accum.resize(cols, head_dim);
+        dk_accum.setZero();
+        dv_accum.setZero();
+        const int last_tile = bounds.last_query[n1 - 1] / block;
+        for (int h = kv_head * group; h < (kv_head + 1) * group; ++h) {
+          const float* lse_row = lse + static_cast<long>(h) * T;
+          const float* delta_row = delta.data() + static_cast<long>(h) * T;
+          for (int i = n0 / block; i <= last_tile; ++i) {
+            const int m0 = i * block;
+            const int rows = std::min(T, m0 + block) - m0;
+            const float* q_tile = q + m0 * q_stride + h * head_dim;
+            const float* do_tile = dout + m0 * q_stride + h * head_dim;
+            probs.resize(rows, cols);
+            RecomputeProbabilities(&probs, q_tile, q_stride, kt_tile, block,
+                                   head_dim, lse_row, bounds, m0, n0, scale);
+            // dV += P^T dO.
+            Gemm<true>({dv_accum.data(), head_dim, probs.data(), 1, cols,
+                        do_tile, q_stride, cols, head_dim, rows});
+            // dP = dO V^T, then dS; dK += dS^T Q.
+            dprobs.resize(rows, cols);
+            Gemm<false>({dprobs.data(), cols, do_tile, q_stride, 1, vt_tile,
+                         block, rows, cols, head_dim});
+            SoftmaxBackward(&dprobs, probs, delta_row, m0);
+            Gemm<true>({dk_accum.data(), head_dim, dprobs.data(), 1, cols,
+                        q_tile, q_stride, cols, head_dim, rows});
+          }
         }
+        HeadRows(dk, n0, cols, kv_head, Hkv, head_dim) += scale * dk_accum;
+        HeadRows(dv, n0, cols, kv_head, Hkv, head_dim) += dv_accum;
+        continue;
       }
-      HeadRows(dk, n0, cols, kv_head, Hkv, head_dim) += scale * dk_accum;
-      HeadRows(dv, n0, cols, kv_head, Hkv, head_dim) += dv_accum;
-    }
-
-    // Pass 2: dQ for one (head, query tile), over the key tiles it sees.
-#pragma omp for schedule(static)
-    for (int task = 0; task < Hq * tiles; ++task) {
-      const int h = task / tiles;
+      // dQ over the key tiles the query tile sees.
+      const int h = (task - Hkv * tiles) % Hq;
       const int kv_head = h / group;
-      const int m0 = (task % tiles) * block;
+      const int m0 = (tiles - 1 - (task - Hkv * tiles) / Hq) * block;
       const int m1 = std::min(T, m0 + block);
       const int rows = m1 - m0;
       const float* lse_row = lse + static_cast<long>(h) * T;
       const float* delta_row = delta.data() + static_cast<long>(h) * T;
-      const ConstView q_tile = HeadRows(q, m0, rows, h, Hq, head_dim);
-      const ConstView do_tile = HeadRows(dout, m0, rows, h, Hq, head_dim);
+      const float* q_tile = q + m0 * q_stride + h * head_dim;
+      const float* do_tile = dout + m0 * q_stride + h * head_dim;
       dq_accum.resize(rows, head_dim);
       dq_accum.setZero();
       for (int j = bounds.first_key[m0] / block; j * block < m1; ++j) {
         const int n0 = j * block;
         const int cols = std::min(T, n0 + block) - n0;
-        const ConstView k_tile = HeadRows(k, n0, cols, kv_head, Hkv, head_dim);
-        const ConstView v_tile = HeadRows(v, n0, cols, kv_head, Hkv, head_dim);
+        const long tile_offset = (kv_head * tiles + j) * tile_size;
         probs.resize(rows, cols);
-        RecomputeProbabilities(&probs, q_tile, k_tile, lse_row, bounds, m0, n0,
-                               scale);
+        RecomputeProbabilities(&probs, q_tile, q_stride,
+                               kt.data() + tile_offset, block, head_dim,
+                               lse_row, bounds, m0, n0, scale);
         dprobs.resize(rows, cols);
-        dprobs.noalias() = do_tile * v_tile.transpose();
+        Gemm<false>({dprobs.data(), cols, do_tile, q_stride, 1,
+                     vt.data() + tile_offset, block, rows, cols, head_dim});
         SoftmaxBackward(&dprobs, probs, delta_row, m0);
-        dq_accum.noalias() += dprobs * k_tile;
+        // dQ += dS K.
+        Gemm<true>({dq_accum.data(), head_dim, dprobs.data(), cols, 1,
+                    k + n0 * kv_stride + kv_head * head_dim, kv_stride, rows,
+                    head_dim, cols});
       }
       HeadRows(dq, m0, rows, h, Hq, head_dim) += scale * dq_accum;
     }

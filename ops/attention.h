@@ -10,13 +10,22 @@
 // value head h / (Hq / Hkv). Scores are scaled by 1 / sqrt(head_dim).
 //
 // Forward: per (head, query tile of `block` rows), an online softmax over
-// the key tiles in [doc start of the tile's first query, tile end]; tiles
-// entirely allowed skip the mask. The log-sum-exp (natural log) of each row
-// is saved for the backward.
-// Backward: D = rowsum(dout * out); one pass per (kv head, key tile) for
-// dK, dV and one pass per (head, query tile) for dQ, both recomputing
-// P = exp(S - lse). No output is shared between threads, so results are
-// byte-identical for any thread count.
+// the key tiles in [doc start of the tile's first query, tile end]; each
+// row's visible columns of a tile are one range [lo, hi), so masking costs
+// no per-score test. The log-sum-exp (natural log) of each row is saved for
+// the backward.
+// Backward: D = rowsum(dout * out); one task per (kv head, key tile) for
+// dK, dV and one per (head, query tile) for dQ, both recomputing
+// P = exp(S - lse).
+//
+// CPU kernels: the tile products are AVX2 + FMA register-blocked kernels
+// over K^T / V^T transposed once per call into contiguous (head_dim, block)
+// tiles; exp is ops/vector_exp.h's 8-lane polynomial; row max, rescale and
+// softmax backward are vectorised. Tasks are handed out dynamically,
+// heaviest (most tiles) first, in one parallel region per op. Every task
+// writes only its own rows and sums in a fixed order, so results are
+// byte-identical for any thread count and any assignment of tasks to
+// threads.
 #ifndef PROLONG_OPS_ATTENTION_H_
 #define PROLONG_OPS_ATTENTION_H_
 

@@ -4,8 +4,8 @@
 // with document masking on and off, 2 threads.
 //
 //   bazel run -c opt //model/benchmarks:train_benchmark -- [--long]
-//       [--lengths=1024,4096] [--min_seconds=3] [--python=python3]
-//       [--no_peer]
+//       [--lengths=1024,4096] [--masking=both|on|off] [--min_seconds=3]
+//       [--python=python3] [--no_peer]
 //
 // Lengths default to 1K, 4K and 16K; --long adds 64K (minutes per step
 // without masking). Every (L, masking) case and the GEMM peak run in their
@@ -70,6 +70,7 @@ config::ModelConfig NanoConfig() {
 
 struct Options {
   std::vector<int> lengths = {1024, 4096, 16384};
+  std::vector<bool> masking = {true, false};  // document masking settings
   double min_seconds = 3.0;
   std::string python = "python3";
   std::string peer_script = "model/benchmarks/torch_peer.py";
@@ -94,6 +95,15 @@ Options ParseOptions(int argc, char** argv) {
       std::stringstream list(v);
       for (std::string item; std::getline(list, item, ',');) {
         options.lengths.push_back(std::stoi(item));
+      }
+    } else if (const char* v = value("--masking")) {
+      const std::string setting = v;
+      if (setting == "both") {
+        options.masking = {true, false};
+      } else if (setting == "on" || setting == "off") {
+        options.masking = {setting == "on"};
+      } else {
+        throw std::invalid_argument("--masking must be both, on or off");
       }
     } else if (const char* v = value("--min_seconds")) {
       options.min_seconds = std::stod(v);
@@ -266,9 +276,9 @@ std::map<std::pair<int, bool>, double> RunPeer(const Options& options) {
     for (int32_t length : DocumentLengths(L)) {
       docs += (docs.empty() ? "" : "/") + std::to_string(length);
     }
-    for (int mask : {1, 0}) {
-      command += " --case " + std::to_string(L) + ":" + std::to_string(mask) +
-                 ":" + docs;
+    for (bool masking : options.masking) {
+      command += " --case " + std::to_string(L) + ":" +
+                 std::to_string(masking ? 1 : 0) + ":" + docs;
     }
   }
   std::fflush(stdout);
@@ -308,7 +318,7 @@ int Main(int argc, char** argv) {
   const config::ModelConfig config = NanoConfig();
   for (int L : options.lengths) {
     const PackedSequence seq = MakeSequence(L);
-    for (bool masking : {true, false}) {
+    for (bool masking : options.masking) {
       const double seconds = InChild(
                                  [&] {
                                    return std::vector<double>{TimeStep(
