@@ -204,6 +204,14 @@ void TrainStage(const config::TrainStageConfig& config,
           tensor.weight_decay ? static_cast<float>(opt.weight_decay()) : 0.0f,
           optimizer->adam_step);
     }
+    // An update that overflows must stop here, before any checkpoint (the
+    // periodic one below, or the stage's final one) can hold it.
+    const std::string broken = FirstNonFiniteTensor(*model, model->params());
+    if (!broken.empty()) {
+      throw std::runtime_error("stage " + config.name() + ": step " +
+                               std::to_string(step) +
+                               " made weights non-finite in tensor " + broken);
+    }
     position->data_position += per_step;
     position->stage_step = step + 1;
     ++steps_this_call;
