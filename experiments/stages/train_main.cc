@@ -55,6 +55,15 @@ void Train() {
       FLAGS_checkpoint_dir.empty()
           ? ""
           : training::LatestCheckpointPath(FLAGS_checkpoint_dir);
+  if (!FLAGS_checkpoint_dir.empty()) {
+    const int removed = training::RemoveStaleTemporaries(FLAGS_checkpoint_dir);
+    if (removed > 0) {
+      std::fprintf(stderr,
+                   "[%s] removed %d half-written checkpoint(s) of a stopped "
+                   "run\n",
+                   config.name().c_str(), removed);
+    }
+  }
   if (!resume.empty() && std::filesystem::exists(resume) &&
       model::ReadCheckpoint(resume).stage_config == config_text) {
     model::Checkpoint checkpoint = model::ReadCheckpoint(resume);

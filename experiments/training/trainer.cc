@@ -97,6 +97,20 @@ std::string LatestCheckpointPath(const std::string& checkpoint_dir) {
   return checkpoint_dir + "/latest.h5";
 }
 
+int RemoveStaleTemporaries(const std::string& checkpoint_dir) {
+  if (!std::filesystem::is_directory(checkpoint_dir)) return 0;
+  const std::string prefix = "latest.h5.tmp.";
+  int removed = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(checkpoint_dir)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+      std::filesystem::remove(entry.path());
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 void TrainStage(const config::TrainStageConfig& config,
                 const data::Mixture& mixture, model::Llama* model,
                 model::OptimizerState* optimizer,

@@ -28,6 +28,11 @@ struct TrainerOptions {
 // The resumable checkpoint inside `checkpoint_dir`.
 std::string LatestCheckpointPath(const std::string& checkpoint_dir);
 
+// Removes half-written checkpoints (temporary files) that a run killed while
+// writing left in `checkpoint_dir`; returns how many. Only one run may use
+// a checkpoint directory at a time.
+int RemoveStaleTemporaries(const std::string& checkpoint_dir);
+
 // Trains `model` from `position` to config.steps. The optimizer moments are
 // created (zeros) if empty, else carried over (the paper keeps them across
 // stages). Throws on NaN/Inf, naming the step and the tensor.
