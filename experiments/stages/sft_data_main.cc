@@ -11,6 +11,7 @@
 #include "data/corpus/document.h"
 #include "data/sft/chat_template.h"
 #include "data/sft/python_docstrings.h"
+#include "data/sft/reference_conversations.h"
 #include "data/shards/token_shard.h"
 #include "data/tokenizer/bpe_tokenizer.h"
 #include "experiments/stages/stage_main.h"
@@ -31,11 +32,18 @@ void BuildSftData() {
   RequireFlag("tokenizer", FLAGS_tokenizer);
   RequireFlag("out", FLAGS_out);
   const data::Corpus corpus = data::ReadCorpus(FLAGS_corpus);
-  if (FLAGS_builder != "python_docstrings") {
-    throw std::invalid_argument("unknown --builder " + FLAGS_builder);
+  std::vector<data::Conversation> conversations;
+  if (FLAGS_builder == "python_docstrings") {
+    conversations = data::DocstringConversations(corpus);
+  } else if (FLAGS_builder == "definitions") {
+    conversations = data::DefinitionConversations(corpus);
+  } else if (FLAGS_builder == "faq") {
+    conversations = data::FaqConversations(corpus);
+  } else {
+    throw std::invalid_argument(
+        "unknown --builder " + FLAGS_builder +
+        " (known: python_docstrings, definitions, faq)");
   }
-  const std::vector<data::Conversation> conversations =
-      data::DocstringConversations(corpus);
   if (conversations.empty()) {
     throw std::runtime_error(FLAGS_corpus +
                              ": no conversations could be built");

@@ -5,6 +5,7 @@
 #include "data/packing/packing.h"
 #include "data/sft/chat_template.h"
 #include "data/sft/python_docstrings.h"
+#include "data/sft/reference_conversations.h"
 #include "data/tokenizer/bpe_tokenizer.h"
 
 namespace prolong::data {
@@ -69,6 +70,33 @@ TEST(PythonDocstrings, OneConversationPerDocumentedDefinition) {
   EXPECT_EQ(conversations[1][0].content,
             "In the Python module pkg/a.py, what does the class "
             "`Thing(object)` do?");
+}
+
+TEST(ReferenceConversations, DefinitionsFromFoldocEntries) {
+  Corpus corpus;
+  corpus.documents.push_back(
+      {"foldoc:cache",
+       "cache\n\n   <storage> A small fast memory holding recently accessed "
+       "data, designed to speed up subsequent {access} to the same data.\n\n"
+       "   More text.\n"});
+  corpus.documents.push_back({"foldoc:x", "x\n\n   <misc> Too short.\n"});
+  const auto conversations = DefinitionConversations(corpus);
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_EQ(conversations[0][0].content, "In computing, what is \"cache\"?");
+  EXPECT_EQ(conversations[0][1].content,
+            "A small fast memory holding recently accessed data, designed to "
+            "speed up subsequent access to the same data.");
+}
+
+TEST(ReferenceConversations, FaqQuestionAndAnswer) {
+  Corpus corpus;
+  corpus.documents.push_back(
+      {"faq#1", "What is Perl?\n\nPerl is a language.\n\nIt is old.\n"});
+  corpus.documents.push_back({"faq#2", "Not a question\n\nAnswer.\n"});
+  const auto conversations = FaqConversations(corpus);
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_EQ(conversations[0][0].content, "What is Perl?");
+  EXPECT_EQ(conversations[0][1].content, "Perl is a language.\n\nIt is old.");
 }
 
 TEST(PackConversations, DropsTheTruncatedConversationAndMasksPadding) {
