@@ -289,6 +289,25 @@ void SoftmaxBackward(RowMatrix* dprobs, const RowMatrix& probs,
   }
 }
 
+// Sizes shared by the forward and the backward.
+struct TileGeometry {
+  int group;       // query heads per key/value head
+  int tiles;       // key (and query) tiles of `block` rows
+  float scale;     // softmax scale 1/sqrt(d)
+  long q_stride;   // floats between tokens in q, out, dq: Hq * d
+  long kv_stride;  // floats between tokens in k, v: Hkv * d
+  long tile_size;  // floats in one transposed key tile: d * block
+};
+
+TileGeometry MakeTileGeometry(int T, int Hq, int Hkv, int head_dim, int block) {
+  return {Hq / Hkv,
+          CeilDiv(T, block),
+          1.0f / std::sqrt(static_cast<float>(head_dim)),
+          static_cast<long>(Hq) * head_dim,
+          static_cast<long>(Hkv) * head_dim,
+          static_cast<long>(head_dim) * block};
+}
+
 }  // namespace
 
 void AttentionForward(float* out, float* lse, const float* q, const float* k,
@@ -297,12 +316,8 @@ void AttentionForward(float* out, float* lse, const float* q, const float* k,
                       int head_dim, int block) {
   const MaskBounds bounds =
       MakeMaskBounds(doc_starts, num_docs, document_masking, T);
-  const int group = Hq / Hkv;
-  const int tiles = CeilDiv(T, block);
-  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  const long q_stride = static_cast<long>(Hq) * head_dim;
-  const long kv_stride = static_cast<long>(Hkv) * head_dim;
-  const long tile_size = static_cast<long>(head_dim) * block;
+  const auto [group, tiles, scale, q_stride, kv_stride, tile_size] =
+      MakeTileGeometry(T, Hq, Hkv, head_dim, block);
   std::vector<float> kt(Hkv * tiles * tile_size);  // (Hkv, tiles, d, block)
 #pragma omp parallel
   {
@@ -372,12 +387,8 @@ void AttentionBackward(float* dq, float* dk, float* dv, const float* dout,
                        int head_dim, int block) {
   const MaskBounds bounds =
       MakeMaskBounds(doc_starts, num_docs, document_masking, T);
-  const int group = Hq / Hkv;
-  const int tiles = CeilDiv(T, block);
-  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  const long q_stride = static_cast<long>(Hq) * head_dim;
-  const long kv_stride = static_cast<long>(Hkv) * head_dim;
-  const long tile_size = static_cast<long>(head_dim) * block;
+  const auto [group, tiles, scale, q_stride, kv_stride, tile_size] =
+      MakeTileGeometry(T, Hq, Hkv, head_dim, block);
   // (Hkv, tiles, d, block): K^T and V^T of each key tile.
   std::vector<float> kt(Hkv * tiles * tile_size), vt(kt.size());
   // delta (Hq, T): rowsum(dout * out), the softmax backward's correction.
