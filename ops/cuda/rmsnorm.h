@@ -1,7 +1,9 @@
 // CUDA twin of ops/rmsnorm.h: same math and argument order, with device
-// pointers and a stream. fp32 data with fp32 accumulation; one block per row,
-// warp-shuffle reductions. Both functions are bitwise deterministic: the
-// backward reduces dweight in two fixed-order stages instead of atomics.
+// pointers and a stream. Float (see dtype.h) is the type of the
+// activations and the weight; rstd and dweight are fp32 and every sum is
+// accumulated in fp32. One block per row, warp-shuffle reductions. Both
+// functions are bitwise deterministic: the backward reduces dweight in two
+// fixed-order stages instead of atomics.
 // Include only where PROLONG_HAVE_CUDA is defined.
 #ifndef PROLONG_OPS_CUDA_RMSNORM_H_
 #define PROLONG_OPS_CUDA_RMSNORM_H_
@@ -10,22 +12,27 @@
 
 #include <cstddef>
 
+#include "ops/cuda/dtype.h"
+
 namespace prolong::ops::cuda {
 
 // inp (N, C), weight (C) -> out (N, C), rstd (N) saved for the backward.
-void RmsNormForward(float* out, float* rstd, const float* inp,
-                    const float* weight, int N, int C, float eps,
+// Float: float or bf16.
+template <typename Float>
+void RmsNormForward(Float* out, float* rstd, const Float* inp,
+                    const Float* weight, int N, int C, float eps,
                     cudaStream_t stream);
 
 // Floats of device scratch that RmsNormBackward needs for N rows of width C:
-// (min(N, kRmsNormBackwardBlocks), C) per-block dweight partial sums.
+// (min(N, 512), C) per-block dweight partial sums.
 std::size_t RmsNormBackwardScratchFloats(int N, int C);
 
 // Accumulates: dinp (N, C) += d out / d inp, dweight (C) += d out / d weight.
 // scratch holds RmsNormBackwardScratchFloats(N, C) floats; its contents on
 // entry are ignored and on exit unspecified.
-void RmsNormBackward(float* dinp, float* dweight, float* scratch,
-                     const float* dout, const float* inp, const float* weight,
+template <typename Float>
+void RmsNormBackward(Float* dinp, float* dweight, float* scratch,
+                     const Float* dout, const Float* inp, const Float* weight,
                      const float* rstd, int N, int C, cudaStream_t stream);
 
 }  // namespace prolong::ops::cuda

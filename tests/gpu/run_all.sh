@@ -1,21 +1,55 @@
 #!/usr/bin/env bash
-# Builds and runs every GPU test (Bazel tag "gpu" under //tests/...) and writes
-# a Markdown report: the GPU name, Bazel's test summary, and each test's gtest
-# summary (a test that skips still passes, so the skip reasons are listed).
+# Builds and runs every GPU test (Bazel tag "gpu" under //tests/...) and the
+# attention benchmark, and writes a Markdown report: the GPU name, Bazel's
+# test summary, each test's gtest summary (a test that skips still passes,
+# so the skip reasons are listed), and attention forward + backward TFLOP/s
+# at L = 4K, 16K, 64K (ops/cuda/benchmarks/attention_benchmark) next to
+# PyTorch's scaled_dot_product_attention on the same GPU
+# (tests/gpu/sdpa_benchmark.py; skipped if torch with CUDA is not importable).
+# On one H100 the whole script takes a few minutes, most of it the build.
 #
 # Usage: tests/gpu/run_all.sh [RESULTS_FILE]   (default tests/gpu/RESULTS.md)
-# Exits with Bazel's status.
+# Exits non-zero if a test failed or the benchmark failed (a benchmark that
+# skips for want of a GPU, status 77, does not count as failing).
 set -uo pipefail
 
 results="$(realpath -m "${1:-$(dirname "$0")/RESULTS.md}")"
 cd "$(dirname "$0")/../.." || exit 1
-log="$(mktemp)"
-trap 'rm -f "${log}"' EXIT
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"' EXIT
+log="${work}/bazel.log"
+ours="${work}/attention.csv"
+sdpa="${work}/sdpa.csv"
 
 # One GPU: run its tests one at a time, and always rerun them (no cache).
 bazel test //tests/... --test_tag_filters=gpu --test_summary=short \
   --cache_test_results=no --local_test_jobs=1 2>&1 | tee "${log}"
 status=${PIPESTATUS[0]}
+
+bazel build //ops/cuda/benchmarks:attention_benchmark 2>&1 | tee -a "${log}"
+bench_status=${PIPESTATUS[0]}
+if [[ ${bench_status} -eq 0 ]]; then
+  timeout 300 "$(bazel info bazel-bin 2>/dev/null)/ops/cuda/benchmarks/attention_benchmark" \
+    >"${ours}" 2>"${work}/attention.err"
+  bench_status=$?
+  cat "${ours}" "${work}/attention.err"
+fi
+timeout 300 python3 tests/gpu/sdpa_benchmark.py >"${sdpa}" 2>"${work}/sdpa.err"
+sdpa_status=$?
+cat "${sdpa}" "${work}/sdpa.err"
+if [[ ${status} -eq 0 && ${bench_status} -ne 0 && ${bench_status} -ne 77 ]]; then
+  status=${bench_status}
+fi
+
+# A CSV of attention_benchmark / sdpa_benchmark as a Markdown table.
+csv_table() {
+  awk -F, 'NR == 1 {
+      print "| impl | L | heads | head_dim | fwd ms | bwd ms | fwd TFLOP/s | bwd TFLOP/s | fwd+bwd TFLOP/s |"
+      print "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+      next
+    }
+    { printf "| %s |", $1; for (i = 2; i <= NF; ++i) printf " %s |", $i; print "" }' "$1"
+}
 
 testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
 {
@@ -23,12 +57,13 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "- Bazel exit status: ${status}"
+  echo "- Bazel test exit status: ${status}"
   echo
   echo "## GPU"
   echo
   echo '```'
-  nvidia-smi --query-gpu=name --format=csv 2>&1 || echo "(nvidia-smi failed)"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 ||
+    echo "(nvidia-smi failed)"
   echo '```'
   echo
   echo "## Bazel summary"
@@ -57,6 +92,41 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
       fi
       echo '```'
     done
+  echo
+  echo "## Attention forward + backward throughput"
+  echo
+  echo "bf16, causal, one document, 16 heads of 128 dims; FLOPs: forward"
+  echo "4 L^2 d H / 2, backward 2.5x forward (the FlashAttention papers' count)."
+  echo
+  {
+    echo "impl,L,heads,head_dim,fwd_ms,bwd_ms,fwd_tflops,bwd_tflops,fwd_bwd_tflops"
+    [[ ${bench_status} -eq 0 ]] && tail -n +2 "${ours}"
+    [[ ${sdpa_status} -eq 0 ]] && tail -n +2 "${sdpa}"
+  } >"${work}/combined.csv"
+  csv_table "${work}/combined.csv"
+  echo
+  if [[ ${bench_status} -ne 0 ]]; then
+    echo "attention_benchmark: status ${bench_status}:"
+    echo '```'
+    cat "${work}/attention.err"
+    echo '```'
+  fi
+  if [[ ${sdpa_status} -ne 0 ]]; then
+    echo "PyTorch SDPA: not run (status ${sdpa_status}):"
+    echo '```'
+    cat "${work}/sdpa.err"
+    echo '```'
+  else
+    grep '^sdpa_benchmark: torch' "${work}/sdpa.err"
+  fi
+  if [[ ${bench_status} -eq 0 && ${sdpa_status} -eq 0 ]]; then
+    echo
+    echo "prolong / PyTorch SDPA, forward + backward TFLOP/s:"
+    awk -F, 'FNR == 1 { next }
+      FILENAME == ARGV[1] { ours[$2] = $9; next }
+      ($2 in ours) && $9 > 0 { printf "- L = %s: %.1f%%\n", $2, 100 * ours[$2] / $9 }' \
+      "${ours}" "${sdpa}"
+  fi
 } >"${results}"
 
 echo "Wrote ${results}"
