@@ -51,6 +51,7 @@ int64_t CheckedNumel(const std::vector<int64_t>& shape) {
 
 void AppendValues(std::string* data, const float* values, int64_t numel,
                   SafetensorsDtype dtype) {
+  if (numel == 0) return;  // an empty tensor: nothing to copy (and no pointer)
   const size_t start = data->size();
   data->resize(start + numel * ElementBytes(dtype));
   char* out = data->data() + start;
@@ -137,6 +138,7 @@ Entry ParseEntry(const std::string& name, const json::Value& value,
 
 std::vector<float> Decode(const char* data, const Entry& entry) {
   std::vector<float> values(entry.numel);
+  if (entry.numel == 0) return values;  // values.data() may be null
   if (entry.dtype == SafetensorsDtype::kF32) {
     std::memcpy(values.data(), data, entry.numel * sizeof(float));
     return values;

@@ -1,13 +1,18 @@
 // Small typed layer over the HDF5 C++ API for every file the pipeline
 // stores (documents, shards, mixtures, checkpoints, results).
 //
-// - Writes are atomic: an H5Writer writes a temporary file and Commit()
-//   renames it over the target; an uncommitted writer removes its file.
+// - Writes are atomic: an H5Writer builds the file in memory (HDF5's core
+//   driver) and Commit() writes the finished image with WriteFileAtomically
+//   (atomic_file.h), so a full disk fails that one write with an error
+//   naming the file, and an uncommitted writer leaves nothing on disk.
+//   (HDF5 1.10 itself cannot recover from a failed write: a file whose
+//   close failed crashes when closed again, at the latest at exit.) The
+//   cost: the whole file is held in memory until Commit.
 // - Files are reproducible: object timestamps are off and strings are
 //   fixed-length, so the same contents give the same bytes.
-// - Every array carries an "fnv1a64" checksum attribute that H5Reader checks;
-//   a corrupt, truncated or foreign file gives an error naming the file and
-//   the dataset.
+// - Every dataset (arrays, text and strings) carries an "fnv1a64" checksum
+//   attribute that H5Reader checks; a corrupt, truncated or foreign file
+//   gives an error naming the file and the dataset.
 // Dataset names may contain '/': intermediate groups are created.
 #ifndef PROLONG_DATA_IO_HDF5_FILE_H_
 #define PROLONG_DATA_IO_HDF5_FILE_H_
@@ -40,14 +45,13 @@ class H5Writer {
   void WriteStrings(const std::string& name,
                     const std::vector<std::string>& values);
 
-  // Renames the finished file over the target path.
+  // Writes the finished file to the target path.
   void Commit();
   const std::string& path() const { return path_; }
 
  private:
   struct Impl;
   std::string path_;
-  std::string temporary_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <gflags/gflags.h>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -11,6 +12,7 @@ namespace prolong::stages {
 
 int RunStage(int argc, char** argv, const char* usage,
              const std::function<void()>& body) {
+  std::signal(SIGXFSZ, SIG_IGN);
   gflags::SetUsageMessage(usage);
   gflags::ParseCommandLineFlags(&argc, &argv, /*remove_flags=*/true);
   try {

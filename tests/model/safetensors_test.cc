@@ -83,6 +83,19 @@ TEST(SafetensorsTest, WriterFollowsTheDocumentedLayout) {
   EXPECT_EQ(file.substr(8 + header_length), Bytes(b) + Bytes(a));
 }
 
+TEST(SafetensorsTest, EmptyTensorsRoundTrip) {
+  // A tensor with no elements (found by the fuzzer: it once passed a null
+  // pointer to memcpy, which UBSan rejects).
+  for (const auto dtype : {SafetensorsDtype::kF32, SafetensorsDtype::kBF16}) {
+    const std::string file =
+        SerializeSafetensors({{"empty", {0, 4}, nullptr}}, dtype);
+    const auto tensors = ParseSafetensors(file, "empty.safetensors");
+    ASSERT_EQ(tensors.count("empty"), 1u);
+    EXPECT_TRUE(tensors.at("empty").values.empty());
+    EXPECT_EQ(tensors.at("empty").shape, (std::vector<int64_t>{0, 4}));
+  }
+}
+
 TEST(SafetensorsTest, Bfloat16IsRoundedToNearestEven) {
   const std::vector<float> values = {1.0f + 1.0f / 256, 3.14159265f, -1e-3f};
   const std::string file = SerializeSafetensors({{"w", {3}, values.data()}},
