@@ -10,12 +10,13 @@ result and names the file and field of any error.
 """
 
 load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
-load("//experiments/presets:presets.bzl", "preset_values")
+load("//experiments/presets:presets.bzl", "STAGES", "preset_values")
 
 TableInfo = provider(
     doc = "What a results_table was assembled from.",
     fields = {
-        "results": "list of File: results files, one row each",
+        "results": "list of File: results files",
+        "labels": "list of string: each results file's row label ([] = the variant it records)",
         "paper": "File or None: the paper's numbers",
         "title": "string",
         "note": "string",
@@ -25,6 +26,11 @@ TableInfo = provider(
 CheckpointInfo = provider(
     doc = "The checkpoint (HDF5) a train_stage wrote.",
     fields = {"checkpoint": "File: the stage's final checkpoint"},
+)
+
+SnapshotsInfo = provider(
+    doc = "Intermediate checkpoints a train_stage wrote (its `snapshots`).",
+    fields = {"snapshots": "dict: percent of the stage's steps (int) -> File"},
 )
 
 _PRESET_ATTR = {
@@ -50,6 +56,13 @@ def _config_files(ctx, text):
         ctx.actions.write(overrides, ctx.attr.config_overrides + "\n")
         files.append(overrides)
     return files
+
+def _omp_env(preset):
+    """OpenMP settings of a compute action: the preset's thread count, and
+    threads that sleep at barriers instead of spinning, since Bazel runs
+    other actions beside this one (spinning halved evaluation speed on a
+    loaded 2-core machine)."""
+    return {"OMP_NUM_THREADS": str(preset.threads), "OMP_WAIT_POLICY": "passive"}
 
 def _paths(files):
     return ",".join([f.path for f in files])
@@ -170,18 +183,30 @@ token_shards = rule(
 # sft_data
 
 def _sft_data_impl(ctx):
-    corpus_file = [f for f in ctx.files.corpus if f.extension == "h5"][0]
+    corpus_files = [f for f in ctx.files.corpora if f.extension == "h5"]
     out = ctx.actions.declare_file(ctx.label.name + ".h5")
+    arguments = [
+        "--corpora", _paths(corpus_files),
+        "--builder", ctx.attr.builder,
+        "--domain", ctx.attr.domain,
+        "--tokenizer", ctx.file.tokenizer.path,
+        "--out", out.path,
+    ]
+    if ctx.attr.builder == "synthetic_long":
+        # Long conversations fit the preset's SFT sequence; by default one
+        # per SFT sequence, so even an all-synthetic mixture repeats none.
+        preset = preset_values(ctx)
+        conversations = ctx.attr.conversations or preset.sft.steps * preset.sft.sequences_per_step
+        arguments += [
+            "--conversations", str(conversations),
+            "--max_tokens", str(preset.sft.seq_len),
+            "--seed", str(ctx.attr.seed),
+            "--threads", str(preset.threads),
+        ]
     ctx.actions.run(
         executable = ctx.executable._sft_data_main,
-        arguments = [
-            "--corpus", corpus_file.path,
-            "--builder", ctx.attr.builder,
-            "--domain", ctx.attr.domain,
-            "--tokenizer", ctx.file.tokenizer.path,
-            "--out", out.path,
-        ],
-        inputs = [corpus_file, ctx.file.tokenizer],
+        arguments = arguments,
+        inputs = corpus_files + [ctx.file.tokenizer],
         outputs = [out],
         mnemonic = "SftData",
         progress_message = "Building instruction data %s" % ctx.label.name,
@@ -190,14 +215,20 @@ def _sft_data_impl(ctx):
 
 sft_data = rule(
     implementation = _sft_data_impl,
-    doc = "Short instruction data: chat conversations from a corpus, tokenized with loss masks.",
-    attrs = {
-        "corpus": attr.label(mandatory = True, doc = "A corpus target."),
-        "builder": attr.string(default = "python_docstrings", doc = "How conversations are made from it."),
+    doc = "Instruction data: chat conversations from corpora, tokenized with loss masks.",
+    attrs = dict({
+        "corpora": attr.label_list(mandatory = True, doc = "corpus targets."),
+        "builder": attr.string(
+            default = "python_docstrings",
+            values = ["python_docstrings", "definitions", "faq", "synthetic_long"],
+            doc = "How conversations are made: short ones from each corpus, or synthetic_long ones from all of their documents.",
+        ),
         "domain": attr.string(mandatory = True, doc = "Domain name used by SFT mixtures (role CHAT)."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer."),
+        "conversations": attr.int(doc = "synthetic_long: how many; 0 = the preset's SFT sequences (steps x sequences per step)."),
+        "seed": attr.int(default = 42, doc = "synthetic_long: the seed."),
         "_sft_data_main": _tool("//experiments/stages:sft_data_main"),
-    },
+    }, **_PRESET_ATTR),
 )
 
 # ---------------------------------------------------------------------------
@@ -244,7 +275,7 @@ mixture = rule(
         "shards": attr.label_list(mandatory = True, doc = "token_shards targets, one per domain."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer (BOS/EOS ids)."),
         "domains": attr.string_list(mandatory = True, doc = "Entries 'domain:LONG|SHORT|CHAT:proportion', or 'domain:LONG:proportion:d' for documents of 1/d of the length packed d to a sequence (the paper's stage-2 64K documents in 512K rows: d = 8)."),
-        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2", "sft"], doc = "Preset stage giving the length and size."),
+        "stage": attr.string(default = "stage1", values = STAGES, doc = "Preset stage giving the length and size."),
         "seed": attr.int(default = 42, doc = "Sampling and shuffling seed."),
         "_mixture_main": _tool("//experiments/stages:mixture_main"),
     }, **dict(_PRESET_ATTR, **_OVERRIDES_ATTR)),
@@ -269,6 +300,8 @@ def _train_stage_impl(ctx):
         "document_masking: %s" % ("true" if ctx.attr.document_masking else "false"),
         "seed: %d" % ctx.attr.seed,
         "threads: %d" % preset.threads,
+        "device: %s" % preset.device,
+        "compute_dtype: %s" % ("BF16" if preset.device == "CUDA" else "FP32"),
         "log_every: %d" % max(1, spec.steps // 10),
         "model { d_model: %d n_layers: %d n_heads: %d n_kv_heads: %d ffn_hidden: %d rope_theta: %r }" % (
             m.d_model,
@@ -294,11 +327,22 @@ def _train_stage_impl(ctx):
         init = ctx.attr.init[CheckpointInfo].checkpoint
         args += ["--init", init.path]
         inputs.append(init)
+    snapshots = {}
+    for percent in ctx.attr.snapshots:
+        step = spec.steps * percent // 100
+        if percent <= 0 or percent >= 100 or step < 1:
+            fail("train_stage %s: snapshot %d%% is not a step strictly inside the stage's %d steps" % (ctx.label, percent, spec.steps))
+        snapshots[percent] = ctx.actions.declare_file("%s.at%d.h5" % (ctx.label.name, percent))
+    if snapshots:
+        args += ["--snapshots", ",".join([
+            "%d=%s" % (spec.steps * percent // 100, f.path)
+            for percent, f in sorted(snapshots.items())
+        ])]
     ctx.actions.run(
         executable = ctx.executable._train_main,
         arguments = args,
         inputs = inputs,
-        outputs = [out, log],
+        outputs = [out, log] + snapshots.values(),
         mnemonic = "TrainStage",
         # The stage runs `threads` OpenMP threads: reserve that many cores.
         execution_requirements = {"cpu:%d" % preset.threads: ""},
@@ -308,11 +352,12 @@ def _train_stage_impl(ctx):
             spec.seq_len,
             rope_theta,
         ),
-        env = {"OMP_NUM_THREADS": str(preset.threads)},
+        env = _omp_env(preset),
     )
     return [
         DefaultInfo(files = depset([out, log]), runfiles = ctx.runfiles(files = [out, log])),
         CheckpointInfo(checkpoint = out),
+        SnapshotsInfo(snapshots = snapshots),
     ]
 
 train_stage = rule(
@@ -322,13 +367,41 @@ train_stage = rule(
         "mixture": attr.label(allow_single_file = [".h5"], mandatory = True, doc = "A mixture target."),
         "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer."),
         "init": attr.label(providers = [CheckpointInfo], doc = "The previous train_stage; none = random init."),
-        "stage": attr.string(default = "stage1", values = ["base", "stage1", "stage2", "sft"], doc = "Preset stage giving length, steps, batch, LR, warmup and loss averaging."),
+        "stage": attr.string(default = "stage1", values = STAGES, doc = "Preset stage giving length, steps, batch, LR, warmup and loss averaging."),
         "rope_theta_scale": attr.string(default = "1.0", doc = "RoPE base as a multiple of the preset's base RoPE base."),
         "lr_scale": attr.string(default = "1.0", doc = "Multiplies the preset stage's peak LR."),
         "document_masking": attr.bool(default = True, doc = "Block-diagonal attention across packed documents."),
         "seed": attr.int(default = 1234, doc = "Initialisation seed (fresh models)."),
+        "snapshots": attr.int_list(doc = "Also keep the model after these percentages of the stage's steps (each strictly between 0 and 100); `snapshot` targets name them."),
         "_train_main": _tool("//experiments/stages:train_main"),
     }, **dict(_PRESET_ATTR, **_OVERRIDES_ATTR)),
+)
+
+def _snapshot_impl(ctx):
+    snapshots = ctx.attr.stage[SnapshotsInfo].snapshots
+    if ctx.attr.percent == 100:
+        checkpoint = ctx.attr.stage[CheckpointInfo].checkpoint
+    elif ctx.attr.percent in snapshots:
+        checkpoint = snapshots[ctx.attr.percent]
+    else:
+        fail("snapshot %s: %s keeps no snapshot at %d%% (its snapshots: %s)" % (
+            ctx.label,
+            ctx.attr.stage.label,
+            ctx.attr.percent,
+            sorted(snapshots.keys()),
+        ))
+    return [
+        DefaultInfo(files = depset([checkpoint])),
+        CheckpointInfo(checkpoint = checkpoint),
+    ]
+
+snapshot = rule(
+    implementation = _snapshot_impl,
+    doc = "One intermediate checkpoint of a train_stage, usable wherever a stage's checkpoint is (init, evaluation).",
+    attrs = {
+        "stage": attr.label(providers = [CheckpointInfo, SnapshotsInfo], mandatory = True, doc = "A train_stage target."),
+        "percent": attr.int(mandatory = True, doc = "One of the stage's `snapshots`, or 100 for its final checkpoint."),
+    },
 )
 
 # ---------------------------------------------------------------------------
@@ -336,13 +409,38 @@ train_stage = rule(
 
 # Generation budgets in tokens of our small BPE vocabularies, where a UUID
 # is ~37 tokens and a 7-digit number ~3 (HELMET: 100 / 50 / 100 / 50
-# Llama tokens).
+# Llama tokens). The others keep room for their answers: "label: 12" is ~5
+# tokens (HELMET's ICL: 20), a function name up to ~12 (RAG: 20), the top
+# ten IDs of up to 4 digits with " > " ~50, all that NDCG@10 reads
+# (re-rank: 200 for a full ranking of up to 1000 passages), one cloze word
+# ~8 (NarrativeQA: 100 for a free answer) and a man page's NAME line ~25
+# (Multi-LexSum: 400 for 200-250 words).
 _MAX_NEW_TOKENS = {
     "json_kv": 40,
     "ruler_niah_mk2": 16,
     "ruler_niah_mk3": 40,
     "ruler_niah_mv": 40,
+    "ruler_niah_single": 16,
+    "icl_foldoc": 10,
+    "icl_perl_faq": 10,
+    "rag_proxy": 20,
+    "rerank_proxy": 60,
+    "qa_proxy": 16,
+    "summ_proxy": 40,
 }
+
+# Tasks that draw their text from a corpus ("kind:material"; task_suite.h
+# says which corpus each expects).
+_NEEDS_MATERIAL = [
+    "ruler_niah_mv",
+    "ruler_niah_single",
+    "icl_foldoc",
+    "icl_perl_faq",
+    "rag_proxy",
+    "rerank_proxy",
+    "qa_proxy",
+    "summ_proxy",
+]
 
 def _evaluation_impl(ctx):
     preset = preset_values(ctx)
@@ -353,6 +451,8 @@ def _evaluation_impl(ctx):
         task, _, material = entry.partition(":")
         if task not in _MAX_NEW_TOKENS:
             fail("evaluation %s: unknown task %r (known: %s)" % (ctx.label, task, sorted(_MAX_NEW_TOKENS.keys())))
+        if task in _NEEDS_MATERIAL and not material:
+            fail("evaluation %s: task %r draws text from a corpus: write it as '%s:<material>'" % (ctx.label, task, task))
         if material and material not in material_names:
             fail("evaluation %s: task %r names material %r, which `materials` does not provide" % (ctx.label, task, material))
         lines.append('tasks { kind: %s samples: %d max_new_tokens: %d material: "%s" }' % (
@@ -386,7 +486,10 @@ def _evaluation_impl(ctx):
         mnemonic = "Evaluation",
         execution_requirements = {"cpu:%d" % preset.threads: ""},
         progress_message = "Evaluating %s at %s tokens" % (ctx.label.name, lengths),
-        env = {"OMP_NUM_THREADS": str(preset.threads)},
+        # Decoding runs one tiny step per token: threads that spin while
+        # they wait starve each other on a shared machine (measured in
+        # experiments/eval/benchmarks/RESULTS.md).
+        env = _omp_env(preset),
     )
     return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
@@ -409,9 +512,20 @@ evaluation = rule(
 
 def _results_table_impl(ctx):
     out = ctx.outputs.table
-    results = ctx.files.results
+
+    # One file per target, in order; a file may stand in two rows (two
+    # labels, e.g. one model before SFT in an ablation of the SFT data).
+    results = []
+    for target in ctx.attr.results:
+        files = [f for f in target.files.to_list() if f.extension == "h5"]
+        if len(files) != 1:
+            fail("results_table %s: %s gives %d results files, not 1" % (ctx.label, target.label, len(files)))
+        results.append(files[0])
+    if ctx.attr.labels and len(ctx.attr.labels) != len(results):
+        fail("results_table %s: %d labels for %d results files" % (ctx.label, len(ctx.attr.labels), len(results)))
     arguments = [
         "--results", _paths(results),
+        "--labels", ",".join(ctx.attr.labels),
         "--title", ctx.attr.title,
         "--note", ctx.attr.note,
         "--out", out.path,
@@ -442,6 +556,7 @@ def _results_table_impl(ctx):
         ),
         TableInfo(
             results = results,
+            labels = ctx.attr.labels,
             paper = ctx.file.paper,
             title = ctx.attr.title,
             note = ctx.attr.note,
@@ -456,7 +571,8 @@ results_table = rule(
     # <name>.md.
     outputs = {"table": "%{name}.md"},
     attrs = {
-        "results": attr.label_list(allow_files = [".h5"], mandatory = True, doc = "evaluation targets, one row each."),
+        "results": attr.label_list(allow_files = [".h5"], mandatory = True, doc = "evaluation and lm_evaluation targets."),
+        "labels": attr.string_list(doc = "The row label of each results target (same order; targets of one label make one row); empty = the variant each file records."),
         "title": attr.string(doc = "Table title."),
         "note": attr.string(doc = "Note printed under the table (e.g. which tasks are proxies)."),
         "paper": attr.label(allow_single_file = [".textproto"], doc = "The paper's numbers (paper/reference.proto), shown beside ours."),
@@ -480,21 +596,40 @@ def _paper_tables_impl(ctx):
         for f in info.results:
             entry.append('results: "%s"' % f.path)
             inputs.append(f)
+        for label in info.labels:
+            entry.append('labels: "%s"' % label)
         lines.append("tables { %s }" % " ".join(entry))
     for finding in ctx.attr.findings:
         parts = finding.split("|")
         if len(parts) != 3 or ">" not in parts[1]:
-            fail("paper_tables %s: finding %r is not 'table|better>worse,worse|statement'" % (ctx.label, finding))
+            fail("paper_tables %s: finding %r is not 'table[:column]|better>worse,worse|statement'" % (ctx.label, finding))
         better, _, worse = parts[1].partition(">")
-        lines.append("findings { table: %r better: %r %s statement: %r }" % (
-            parts[0],
+        table, _, column = parts[0].partition(":")
+        lines.append("findings { table: %r column: %r better: %r %s statement: %r }" % (
+            table,
+            column or "Avg",
             better,
             " ".join(["worse: %r" % w for w in worse.split(",")]),
             parts[2],
         ))
+    table_names = [target.label.name for target in ctx.attr.tables]
+    figures = []
+    for name, entry in sorted(ctx.attr.figures.items()):
+        parts = entry.split("|")
+        if len(parts) != 3 or parts[0] not in table_names:
+            fail("paper_tables %s: figure %s: %r is not 'table|column,column|title' with one of the tables" % (ctx.label, name, entry))
+        svg = ctx.actions.declare_file(name + ".svg")
+        figures.append(svg)
+        lines.append("figures { name: %r table: %r %s title: %r out: %r }" % (
+            name,
+            parts[0],
+            " ".join(["columns: %r" % c for c in parts[1].split(",")]),
+            parts[2],
+            svg.path,
+        ))
     spec = ctx.actions.declare_file(ctx.label.name + ".spec.textproto")
     ctx.actions.write(spec, "\n".join(lines) + "\n")
-    outputs = [ctx.outputs.markdown, ctx.outputs.latex, ctx.outputs.csv, ctx.outputs.reproduction]
+    outputs = [ctx.outputs.markdown, ctx.outputs.latex, ctx.outputs.csv, ctx.outputs.reproduction] + figures
     ctx.actions.run(
         executable = ctx.executable._paper_main,
         arguments = [
@@ -513,7 +648,7 @@ def _paper_tables_impl(ctx):
 
 paper_tables = rule(
     implementation = _paper_tables_impl,
-    doc = "Every ablation's table (Markdown, LaTeX, CSV) and REPRODUCTION.md, which says for each of the paper's findings whether it holds at this preset.",
+    doc = "Every ablation's table (Markdown, LaTeX, CSV), the figures (SVG) and REPRODUCTION.md, which says for each of the paper's findings whether it holds at this preset.",
     outputs = {
         "markdown": "%{name}.md",
         "latex": "%{name}.tex",
@@ -522,7 +657,81 @@ paper_tables = rule(
     },
     attrs = dict({
         "tables": attr.label_list(providers = [TableInfo], mandatory = True, doc = "results_table targets (ablations)."),
-        "findings": attr.string_list(doc = "Entries 'table|better>worse[,worse...]|statement', checked on macro-averages."),
+        "figures": attr.string_dict(doc = "Figure name (the SVG's name) -> 'table|column,column|title': a panel per column (Avg, a category, Perplexity) over the table's variants."),
+        "findings": attr.string_list(doc = "Entries 'table[:column]|better>worse[,worse...]|statement': the better variant must beat each worse one on the column (default Avg, the macro-average; a category such as Short, or Perplexity, where lower is better)."),
         "_paper_main": _tool("//experiments/stages:paper_main"),
     }, **_PRESET_ATTR),
+)
+
+# ---------------------------------------------------------------------------
+# lm_evaluation
+
+# The paper's long data (books, its Figure 1's PG19, and code repositories)
+# and the ShortMix stand-ins (experiments/ablation.bzl SHORT_MIX).
+LM_EVAL_LONG_DOMAINS = ["code_repos", "books"]
+LM_EVAL_SHORT_DOMAINS = ["short_web", "short_manuals", "short_encyclopedic", "short_qa", "short_math", "arxiv"]
+
+# Domains whose held-out documents give prose continuations: FOLDOC entries,
+# man pages, FAQ answers and Perl's manual.
+LM_EVAL_CONTINUATION_DOMAINS = ["short_encyclopedic", "short_manuals", "short_qa", "books"]
+
+def _lm_evaluation_impl(ctx):
+    preset = preset_values(ctx)
+    lengths = ctx.attr.lengths or preset.eval_lengths
+    short_length = ctx.attr.short_length or preset.base.seq_len
+    lines = ['long_domains: "%s"' % d for d in ctx.attr.long_domains]
+    lines += ["lengths: %d" % n for n in lengths]
+    lines.append("long_documents: %d" % (ctx.attr.long_documents or preset.eval_samples))
+    lines += ['short_domains: "%s"' % d for d in ctx.attr.short_domains]
+    lines.append("short_length: %d" % short_length)
+    lines.append("short_documents: %d" % (ctx.attr.short_documents or preset.lm_eval_samples))
+    lines += ['continuation_domains: "%s"' % d for d in ctx.attr.continuation_domains]
+    lines.append('definition_domain: "%s"' % ctx.attr.definition_domain)
+    lines.append("choice_samples: %d" % (ctx.attr.choice_samples or preset.lm_eval_samples))
+    lines.append("seed: %d" % ctx.attr.seed)
+    lines.append("threads: %d" % preset.threads)
+    configs = _config_files(ctx, "\n".join(lines) + "\n")
+    out = ctx.actions.declare_file(ctx.label.name + ".results.h5")
+    checkpoint = ctx.attr.checkpoint[CheckpointInfo].checkpoint
+    shards = [f for f in ctx.files.shards if f.extension == "h5"]
+    ctx.actions.run(
+        executable = ctx.executable._lm_eval_main,
+        arguments = [
+            "--config", _paths(configs),
+            "--checkpoint", checkpoint.path,
+            "--tokenizer", ctx.file.tokenizer.path,
+            "--shards", _paths(shards),
+            "--variant", ctx.attr.variant or ctx.label.name,
+            "--out", out.path,
+        ],
+        inputs = configs + shards + [checkpoint, ctx.file.tokenizer],
+        outputs = [out],
+        mnemonic = "LmEvaluation",
+        # The stage runs `threads` OpenMP threads: reserve that many cores.
+        execution_requirements = {"cpu:%d" % preset.threads: ""},
+        progress_message = "Perplexity and short-context suite of %s (L = %s)" % (ctx.label.name, lengths),
+        env = _omp_env(preset),
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+lm_evaluation = rule(
+    implementation = _lm_evaluation_impl,
+    doc = "A checkpoint's held-out perplexity (long documents: the paper's Figure 1 measure, last L of 2L tokens; short-mix domains) and multiple-choice short-context suite, in results.h5 (categories Perplexity and Short). Run it before SFT, as the paper runs its short-context evaluation.",
+    attrs = dict({
+        "checkpoint": attr.label(providers = [CheckpointInfo], mandatory = True, doc = "A train_stage (or snapshot) target."),
+        "tokenizer": attr.label(allow_single_file = True, mandatory = True, doc = "The tokenizer the shards were made with."),
+        "shards": attr.label_list(mandatory = True, doc = "token_shards targets providing every domain named below; only their held-out documents are read."),
+        "long_domains": attr.string_list(default = LM_EVAL_LONG_DOMAINS, doc = "Domains of long-document perplexity (task ppl_<domain> at each length L)."),
+        "lengths": attr.int_list(doc = "L for long-document perplexity (documents of 2L tokens, scored on the last L); empty takes the preset's evaluation lengths. The paper's Figure 1 is L = half its largest evaluation length."),
+        "long_documents": attr.int(doc = "Documents per long domain and length; 0 takes the preset's eval_samples."),
+        "short_domains": attr.string_list(default = LM_EVAL_SHORT_DOMAINS, doc = "Domains of short-document perplexity (task ppl_<domain> at short_length)."),
+        "short_length": attr.int(doc = "Window of short perplexity and multiple choice in tokens; 0 takes the preset's base length."),
+        "short_documents": attr.int(doc = "Documents per short domain; 0 takes the preset's lm_eval_samples."),
+        "continuation_domains": attr.string_list(default = LM_EVAL_CONTINUATION_DOMAINS, doc = "Domains of mc_continuation (next sentence among 4)."),
+        "definition_domain": attr.string(default = "short_encyclopedic", doc = "FOLDOC domain of mc_definition (term -> definition among 4); empty for none."),
+        "choice_samples": attr.int(doc = "Samples per multiple-choice task; 0 takes the preset's lm_eval_samples."),
+        "seed": attr.int(default = 42, doc = "Choice of documents and samples."),
+        "variant": attr.string(doc = "Row label in tables; defaults to the target name."),
+        "_lm_eval_main": _tool("//experiments/stages:lm_eval_main"),
+    }, **dict(_PRESET_ATTR, **_OVERRIDES_ATTR)),
 )

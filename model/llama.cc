@@ -160,9 +160,9 @@ class RopeTable {
   std::vector<float> sin_;
 };
 
-// What the backward needs from one layer's forward, T rows each.
+// What the backward needs from one layer's forward, T rows each (besides
+// the layer's input, which Activations keeps).
 struct LayerActivations {
-  std::vector<float> input;   // (T, D) residual stream entering the layer
   std::vector<float> ln1;     // (T, D)
   std::vector<float> rstd1;   // (T)
   std::vector<float> q;       // (T, Hq, head_dim), after RoPE
@@ -176,37 +176,53 @@ struct LayerActivations {
   std::vector<float> gate;    // (T, F)
   std::vector<float> up;      // (T, F)
   std::vector<float> swiglu;  // (T, F)
+
+  void Resize(const Dims& dims, size_t t) {
+    ln1.resize(t * dims.d_model);
+    rstd1.resize(t);
+    q.resize(t * dims.q_dim);
+    k.resize(t * dims.kv_dim);
+    v.resize(t * dims.kv_dim);
+    att.resize(t * dims.q_dim);
+    lse.resize(t * dims.heads);
+    mid.resize(t * dims.d_model);
+    ln2.resize(t * dims.d_model);
+    rstd2.resize(t);
+    gate.resize(t * dims.ffn);
+    up.resize(t * dims.ffn);
+    swiglu.resize(t * dims.ffn);
+  }
 };
 
+// Activations of a batched forward. Without recomputation every layer keeps
+// its LayerActivations (about 4D + 3F + 2 q_dim + 2 kv_dim floats per token
+// and layer); with it only the layers' inputs (D per token and layer) are
+// kept, and one LayerActivations is refilled layer by layer: by the forward,
+// then again by the backward, which re-runs each layer's forward from its
+// input (the same operations on the same bytes, so the gradients are
+// byte-identical) just before that layer's backward.
 struct Activations {
-  std::vector<LayerActivations> layers;
-  std::vector<float> output;      // (T, D) residual stream after all layers
-  std::vector<float> final_norm;  // (T, D)
-  std::vector<float> final_rstd;  // (T)
+  bool recompute = false;
+  std::vector<std::vector<float>> inputs;  // n_layers x (T, D)
+  std::vector<LayerActivations> layers;    // n_layers, or 1 with recompute
+  std::vector<float> output;               // (T, D) after all layers
+  std::vector<float> final_norm;           // (T, D)
+  std::vector<float> final_rstd;           // (T)
 
-  void Resize(const Dims& dims, int T) {
+  void Resize(const Dims& dims, int T, bool recompute_layers) {
     const size_t t = T;
-    layers.resize(dims.layers);
-    for (LayerActivations& a : layers) {
-      a.input.resize(t * dims.d_model);
-      a.ln1.resize(t * dims.d_model);
-      a.rstd1.resize(t);
-      a.q.resize(t * dims.q_dim);
-      a.k.resize(t * dims.kv_dim);
-      a.v.resize(t * dims.kv_dim);
-      a.att.resize(t * dims.q_dim);
-      a.lse.resize(t * dims.heads);
-      a.mid.resize(t * dims.d_model);
-      a.ln2.resize(t * dims.d_model);
-      a.rstd2.resize(t);
-      a.gate.resize(t * dims.ffn);
-      a.up.resize(t * dims.ffn);
-      a.swiglu.resize(t * dims.ffn);
-    }
+    recompute = recompute_layers;
+    inputs.resize(dims.layers);
+    for (auto& input : inputs) input.resize(t * dims.d_model);
+    layers.resize(recompute ? 1 : dims.layers);
+    for (LayerActivations& a : layers) a.Resize(dims, t);
     output.resize(t * dims.d_model);
     final_norm.resize(t * dims.d_model);
     final_rstd.resize(t);
   }
+
+  // Where layer l's activations are (or are recomputed into).
+  LayerActivations& Layer(int l) { return layers[recompute ? 0 : l]; }
 };
 
 // dst (n) = a (n) + b (n).
@@ -215,52 +231,61 @@ void Add(float* dst, const float* a, const float* b, int64_t n) {
   for (int64_t i = 0; i < n; ++i) dst[i] = a[i] + b[i];
 }
 
+// One layer's forward: input (T, D) -> a, and next (T, D), the residual
+// stream leaving the layer. projected (T, D) is scratch.
+void LayerForward(const float* params, const LayerOffsets& w, const Dims& dims,
+                  const RopeTable& rope, const int32_t* positions,
+                  const int32_t* doc_starts, int num_docs,
+                  bool document_masking, int T, const float* input,
+                  LayerActivations* a, float* projected, float* next) {
+  const int D = dims.d_model, F = dims.ffn;
+  ops::RmsNormForward(a->ln1.data(), a->rstd1.data(), input,
+                      params + w.input_norm, T, D, dims.norm_eps);
+  ops::MatmulForward(a->q.data(), a->ln1.data(), params + w.q, T, D,
+                     dims.q_dim);
+  ops::MatmulForward(a->k.data(), a->ln1.data(), params + w.k, T, D,
+                     dims.kv_dim);
+  ops::MatmulForward(a->v.data(), a->ln1.data(), params + w.v, T, D,
+                     dims.kv_dim);
+  ops::RopeForward(a->q.data(), rope.cos(), rope.sin(), positions, T,
+                   dims.heads, dims.head_dim);
+  ops::RopeForward(a->k.data(), rope.cos(), rope.sin(), positions, T,
+                   dims.kv_heads, dims.head_dim);
+  ops::AttentionForward(a->att.data(), a->lse.data(), a->q.data(), a->k.data(),
+                        a->v.data(), doc_starts, num_docs, document_masking, T,
+                        dims.heads, dims.kv_heads, dims.head_dim);
+  ops::MatmulForward(projected, a->att.data(), params + w.o, T, dims.q_dim, D);
+  Add(a->mid.data(), input, projected, static_cast<int64_t>(T) * D);
+  ops::RmsNormForward(a->ln2.data(), a->rstd2.data(), a->mid.data(),
+                      params + w.post_norm, T, D, dims.norm_eps);
+  ops::MatmulForward(a->gate.data(), a->ln2.data(), params + w.gate, T, D, F);
+  ops::MatmulForward(a->up.data(), a->ln2.data(), params + w.up, T, D, F);
+  ops::SwiGluForward(a->swiglu.data(), a->gate.data(), a->up.data(),
+                     static_cast<int64_t>(T) * F);
+  ops::MatmulForward(projected, a->swiglu.data(), params + w.down, T, F, D);
+  Add(next, a->mid.data(), projected, static_cast<int64_t>(T) * D);
+}
+
 // The batched forward up to the final norm: tokens (T) -> acts.
 // doc_starts (num_docs + 1) as in PackedSequence; positions are 0..T-1.
 void RunForward(const float* params, const ParamLayout& layout,
                 const Dims& dims, const RopeTable& rope, const int32_t* tokens,
                 const int32_t* doc_starts, int num_docs, bool document_masking,
-                int T, Activations* acts) {
-  acts->Resize(dims, T);
+                int T, bool recompute, Activations* acts) {
+  acts->Resize(dims, T, recompute);
   std::vector<int32_t> positions(T);
   for (int t = 0; t < T; ++t) positions[t] = t;
-  const int D = dims.d_model, F = dims.ffn;
+  const int D = dims.d_model;
   std::vector<float> projected(static_cast<size_t>(T) * D);  // (T, D)
-  ops::EmbeddingForward(acts->layers[0].input.data(), tokens,
-                        params + layout.embed, T, D);
+  ops::EmbeddingForward(acts->inputs[0].data(), tokens, params + layout.embed,
+                        T, D);
   for (int l = 0; l < dims.layers; ++l) {
-    const LayerOffsets& w = layout.layers[l];
-    LayerActivations& a = acts->layers[l];
-    ops::RmsNormForward(a.ln1.data(), a.rstd1.data(), a.input.data(),
-                        params + w.input_norm, T, D, dims.norm_eps);
-    ops::MatmulForward(a.q.data(), a.ln1.data(), params + w.q, T, D,
-                       dims.q_dim);
-    ops::MatmulForward(a.k.data(), a.ln1.data(), params + w.k, T, D,
-                       dims.kv_dim);
-    ops::MatmulForward(a.v.data(), a.ln1.data(), params + w.v, T, D,
-                       dims.kv_dim);
-    ops::RopeForward(a.q.data(), rope.cos(), rope.sin(), positions.data(), T,
-                     dims.heads, dims.head_dim);
-    ops::RopeForward(a.k.data(), rope.cos(), rope.sin(), positions.data(), T,
-                     dims.kv_heads, dims.head_dim);
-    ops::AttentionForward(a.att.data(), a.lse.data(), a.q.data(), a.k.data(),
-                          a.v.data(), doc_starts, num_docs, document_masking, T,
-                          dims.heads, dims.kv_heads, dims.head_dim);
-    ops::MatmulForward(projected.data(), a.att.data(), params + w.o, T,
-                       dims.q_dim, D);
-    Add(a.mid.data(), a.input.data(), projected.data(),
-        static_cast<int64_t>(T) * D);
-    ops::RmsNormForward(a.ln2.data(), a.rstd2.data(), a.mid.data(),
-                        params + w.post_norm, T, D, dims.norm_eps);
-    ops::MatmulForward(a.gate.data(), a.ln2.data(), params + w.gate, T, D, F);
-    ops::MatmulForward(a.up.data(), a.ln2.data(), params + w.up, T, D, F);
-    ops::SwiGluForward(a.swiglu.data(), a.gate.data(), a.up.data(),
-                       static_cast<int64_t>(T) * F);
-    ops::MatmulForward(projected.data(), a.swiglu.data(), params + w.down, T, F,
-                       D);
-    float* next = l + 1 < dims.layers ? acts->layers[l + 1].input.data()
-                                      : acts->output.data();
-    Add(next, a.mid.data(), projected.data(), static_cast<int64_t>(T) * D);
+    float* next =
+        l + 1 < dims.layers ? acts->inputs[l + 1].data() : acts->output.data();
+    LayerForward(params, layout.layers[l], dims, rope, positions.data(),
+                 doc_starts, num_docs, document_masking, T,
+                 acts->inputs[l].data(), &acts->Layer(l), projected.data(),
+                 next);
   }
   ops::RmsNormForward(acts->final_norm.data(), acts->final_rstd.data(),
                       acts->output.data(), params + layout.final_norm, T, D,
@@ -328,7 +353,7 @@ struct Llama::Impl {
     RunForward(params.data(), layout, dims, rope, seq.tokens.data(),
                seq.doc_starts.data(),
                static_cast<int>(seq.doc_starts.size()) - 1, document_masking, T,
-               &acts);
+               recompute, &acts);
     return MakeTargets(seq);
   }
 
@@ -359,9 +384,19 @@ struct Llama::Impl {
     auto zero = [](std::vector<float>* v) {
       std::fill(v->begin(), v->end(), 0.0f);
     };
+    std::vector<float> projected, next;  // recomputation scratch (T, D)
+    if (acts.recompute) {
+      projected.resize(rows * D);
+      next.resize(rows * D);
+    }
     for (int l = dims.layers - 1; l >= 0; --l) {
       const LayerOffsets& w = layout.layers[l];
-      const LayerActivations& a = acts.layers[l];
+      if (acts.recompute) {
+        LayerForward(p, w, dims, rope, positions.data(), seq.doc_starts.data(),
+                     num_docs, document_masking, T, acts.inputs[l].data(),
+                     &acts.Layer(l), projected.data(), next.data());
+      }
+      const LayerActivations& a = acts.Layer(l);
       // MLP: x_out = mid + down(swiglu(gate(ln2), up(ln2))).
       zero(&dswiglu);
       ops::MatmulBackward(dswiglu.data(), g + w.down, dresidual.data(),
@@ -402,8 +437,8 @@ struct Llama::Impl {
       ops::MatmulBackward(dnormed.data(), g + w.v, dv.data(), a.ln1.data(),
                           p + w.v, T, D, dims.kv_dim);
       ops::RmsNormBackward(dresidual.data(), g + w.input_norm, dnormed.data(),
-                           a.input.data(), p + w.input_norm, a.rstd1.data(), T,
-                           D);
+                           acts.inputs[l].data(), p + w.input_norm,
+                           a.rstd1.data(), T, D);
     }
     ops::EmbeddingBackward(g + layout.embed, dresidual.data(),
                            seq.tokens.data(), T, D);
@@ -416,6 +451,7 @@ struct Llama::Impl {
   std::vector<float> grads;
   RopeTable rope;
   int threads = 1;
+  bool recompute = false;
   Activations acts;
 };
 
@@ -470,6 +506,11 @@ void Llama::SetThreads(int threads) {
   impl_->threads = threads;
 }
 int Llama::threads() const { return impl_->threads; }
+
+void Llama::SetActivationRecomputation(bool recompute) {
+  impl_->recompute = recompute;
+}
+bool Llama::activation_recomputation() const { return impl_->recompute; }
 
 LossSum Llama::Forward(const PackedSequence& seq, bool document_masking) {
   const std::vector<int32_t> targets = impl_->Forward(seq, document_masking);
@@ -540,7 +581,7 @@ struct Generator::Impl {
     const int32_t doc_starts[2] = {0, P};
     Activations acts;
     RunForward(model.params(), layout, dims, rope, prompt.data(), doc_starts, 1,
-               /*document_masking=*/false, P, &acts);
+               /*document_masking=*/false, P, /*recompute=*/false, &acts);
     for (int l = 0; l < dims.layers; ++l) {
       std::copy(acts.layers[l].k.begin(), acts.layers[l].k.end(),
                 k_cache[l].begin());

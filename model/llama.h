@@ -81,6 +81,14 @@ class Llama {
   void SetThreads(int threads);
   int threads() const;
 
+  // Activation recomputation (off by default): ForwardBackward keeps only
+  // each layer's input and re-runs the layer's forward during the backward,
+  // trading about one more forward pass for activation memory of D instead
+  // of ~4D + 3F + 2(q_dim + kv_dim) floats per token and layer. Gradients
+  // are byte-identical either way.
+  void SetActivationRecomputation(bool recompute);
+  bool activation_recomputation() const;
+
   // Loss only.
   LossSum Forward(const PackedSequence& seq, bool document_masking);
   // Forward and backward. ADDS d(weight_per_target * sum of CE) / d params to

@@ -10,6 +10,8 @@ PACKAGES=(
   # System libraries (third_party/system/*.BUILD).
   libeigen3-dev libhdf5-dev libprotobuf-dev protobuf-compiler
   libgoogle-glog-dev libgflags-dev googletest zlib1g-dev
+  # Benchmark peer (data/benchmarks): SentencePiece's library.
+  libsentencepiece-dev
   # Corpora (third_party/corpora/corpora.bzl; data/sources/CORPORA.md).
   libpython3.11-stdlib golang-1.19-src perl-doc debian-handbook
   debian-reference-en texlive-science-doc maxima-doc dict-foldoc fortunes

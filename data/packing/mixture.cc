@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "data/io/hdf5_file.h"
+#include "data/packing/held_out.h"
 #include "data/rng.h"
 
 namespace prolong::data {
@@ -49,6 +50,31 @@ std::vector<PackedRow> Draw(const std::vector<PackedRow>& pool, int64_t count,
   return rows;
 }
 
+// Whether `config` also takes `domain` as LONG documents of the full
+// sequence length.
+bool HasFullLengthLong(const config::MixtureConfig& config,
+                       const std::string& domain) {
+  for (const auto& share : config.domains()) {
+    if (share.domain() == domain && share.role() == config::LONG &&
+        (share.chunk_len() == 0 || share.chunk_len() == config.seq_len())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The documents of `shard` too short for one full-length chunk (see
+// LongChunks): with a full-length entry of the same domain, the shorter
+// chunks come only from these, so the two never share a document (the
+// paper's 64K documents in stage 2 are distinct from its 512K ones).
+TokenShard ShorterThanSequence(const TokenShard& shard, int seq_len) {
+  std::vector<bool> keep(shard.num_documents());
+  for (int64_t d = 0; d < shard.num_documents(); ++d) {
+    keep[d] = shard.document_length(d) + 2 < seq_len;
+  }
+  return SelectDocuments(shard, keep);
+}
+
 }  // namespace
 
 Mixture BuildMixture(const config::MixtureConfig& config,
@@ -78,14 +104,21 @@ Mixture BuildMixture(const config::MixtureConfig& config,
                           counts[i],
                           counts[i] * int64_t{seq_len},
                           0,
+                          0,
                           0};
     std::vector<PackedRow> rows;
     if (share.role() == config::LONG) {
+      TokenShard training = TrainingDocuments(shard->second);
+      account.held_out_documents =
+          shard->second.num_documents() - training.num_documents();
       const int chunk_len = share.chunk_len() > 0 ? share.chunk_len() : seq_len;
+      if (chunk_len < seq_len && HasFullLengthLong(config, share.domain())) {
+        training = ShorterThanSequence(training, seq_len);
+      }
       const std::vector<PackedRow> pool =
           chunk_len == seq_len
-              ? LongChunks(shard->second, seq_len, special)
-              : PackLongChunks(shard->second, seq_len, chunk_len,
+              ? LongChunks(training, seq_len, special)
+              : PackLongChunks(training, seq_len, chunk_len,
                                domain_seed ^ 0x6c6f6e67ULL, special);
       if (pool.empty() && counts[i] > 0) {
         throw std::runtime_error("mixture domain \"" + share.domain() +
@@ -101,10 +134,13 @@ Mixture BuildMixture(const config::MixtureConfig& config,
       account.distinct_rows =
           static_cast<int64_t>(shard->second.tokens.size() / seq_len);
     } else {
-      rows = PackShort(shard->second, seq_len, counts[i], domain_seed, special);
+      const TokenShard training = TrainingDocuments(shard->second);
+      account.held_out_documents =
+          shard->second.num_documents() - training.num_documents();
+      rows = PackShort(training, seq_len, counts[i], domain_seed, special);
       const int64_t total_tokens =
-          static_cast<int64_t>(shard->second.tokens.size()) +
-          2 * shard->second.num_documents();
+          static_cast<int64_t>(training.tokens.size()) +
+          2 * training.num_documents();
       account.distinct_rows = total_tokens / seq_len;
     }
     for (auto& row : rows) {
@@ -146,7 +182,7 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
   }
   std::vector<std::string> domains, roles;
   std::vector<double> targets;
-  std::vector<int64_t> rows, token_counts, distinct, documents;
+  std::vector<int64_t> rows, token_counts, distinct, documents, held_out;
   for (const auto& a : mixture.accounts) {
     domains.push_back(a.domain);
     roles.push_back(a.role);
@@ -155,6 +191,7 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
     token_counts.push_back(a.tokens);
     distinct.push_back(a.distinct_rows);
     documents.push_back(a.documents);
+    held_out.push_back(a.held_out_documents);
   }
   io::H5Writer writer(path);
   writer.Write("tokens", tokens, {n, seq_len});
@@ -169,6 +206,7 @@ void WriteMixture(const Mixture& mixture, const std::string& path) {
   writer.Write("accounting/tokens", token_counts);
   writer.Write("accounting/distinct_rows", distinct);
   writer.Write("accounting/documents", documents);
+  writer.Write("accounting/held_out_documents", held_out);
   writer.WriteText("config", mixture.config);
   writer.Commit();
 }
@@ -220,9 +258,11 @@ Mixture ReadMixture(const std::string& path) {
   const auto token_counts = reader.Read<int64_t>("accounting/tokens");
   const auto distinct = reader.Read<int64_t>("accounting/distinct_rows");
   const auto documents = reader.Read<int64_t>("accounting/documents");
+  const auto held_out = reader.Read<int64_t>("accounting/held_out_documents");
   for (size_t i = 0; i < domains.size(); ++i) {
     mixture.accounts.push_back({domains[i], roles[i], targets[i], rows[i],
-                                token_counts[i], distinct[i], documents[i]});
+                                token_counts[i], distinct[i], documents[i],
+                                held_out[i]});
   }
   mixture.config = reader.ReadText("config");
   return mixture;
@@ -233,17 +273,19 @@ std::string AccountingTable(const Mixture& mixture) {
   for (const auto& a : mixture.accounts) total += a.tokens;
   std::string out =
       "domain            role   target  actual     rows      tokens  "
-      "distinct  repeated\n";
+      "distinct  repeated  held out\n";
   char line[256];
   for (const auto& a : mixture.accounts) {
     std::snprintf(line, sizeof(line),
-                  "%-16s  %-5s  %6.3f  %6.3f  %7lld  %10lld  %8lld  %8s\n",
+                  "%-16s  %-5s  %6.3f  %6.3f  %7lld  %10lld  %8lld  %8s  "
+                  "%8lld\n",
                   a.domain.c_str(), a.role.c_str(), a.target_proportion,
                   total > 0 ? static_cast<double>(a.tokens) / total : 0.0,
                   static_cast<long long>(a.rows),
                   static_cast<long long>(a.tokens),
                   static_cast<long long>(a.distinct_rows),
-                  a.rows > a.distinct_rows ? "yes" : "no");
+                  a.rows > a.distinct_rows ? "yes" : "no",
+                  static_cast<long long>(a.held_out_documents));
     out += line;
   }
   return out;

@@ -4,7 +4,9 @@
 // apportioned by largest remainder; a domain with fewer distinct rows than
 // its share is repeated (with a fresh order each pass) and the repeats are
 // counted. Rows of all domains are then shuffled together. Everything is a
-// pure function of the config, the shards and the seed.
+// pure function of the config, the shards and the seed. LONG and SHORT
+// domains never use their held-out documents (data/packing/held_out.h);
+// CHAT domains are not split.
 #ifndef PROLONG_DATA_PACKING_MIXTURE_H_
 #define PROLONG_DATA_PACKING_MIXTURE_H_
 
@@ -25,8 +27,9 @@ struct DomainAccount {
   double target_proportion;
   int64_t rows;
   int64_t tokens;
-  int64_t distinct_rows;  // rows available before any repetition
-  int64_t documents;      // segments (document pieces) in its rows
+  int64_t distinct_rows;       // rows available before any repetition
+  int64_t documents;           // segments (document pieces) in its rows
+  int64_t held_out_documents;  // documents the held-out split kept out
 };
 
 struct Mixture {
@@ -41,11 +44,12 @@ Mixture BuildMixture(const config::MixtureConfig& config,
 
 // HDF5: "tokens" (N, L), "doc_starts" (flat) with "row_doc_offsets" (N + 1),
 // "row_domain" (N), "loss_mask" (N, L; only when a CHAT domain is present)
-// and per-domain accounting arrays.
+// and per-domain accounting arrays (held-out document counts included).
 void WriteMixture(const Mixture& mixture, const std::string& path);
 Mixture ReadMixture(const std::string& path);
 
-// "domain  role  target  actual  rows  tokens  repeats" table for logs.
+// "domain  role  target  actual  rows  tokens  distinct  repeated  held
+// out" table for logs.
 std::string AccountingTable(const Mixture& mixture);
 
 }  // namespace prolong::data

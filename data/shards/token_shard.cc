@@ -9,6 +9,35 @@
 
 namespace prolong::data {
 
+TokenShard SelectDocuments(const TokenShard& shard,
+                           const std::vector<bool>& keep) {
+  if (!shard.loss_mask.empty()) {
+    throw std::invalid_argument("domain \"" + shard.domain +
+                                "\" is a chat shard; documents of it are not "
+                                "selected");
+  }
+  if (static_cast<int64_t>(keep.size()) != shard.num_documents()) {
+    throw std::invalid_argument(
+        "SelectDocuments: " + std::to_string(keep.size()) + " flags for " +
+        std::to_string(shard.num_documents()) + " documents of \"" +
+        shard.domain + "\"");
+  }
+  TokenShard selected;
+  selected.domain = shard.domain;
+  selected.tokenizer_fingerprint = shard.tokenizer_fingerprint;
+  selected.manifest = shard.manifest;
+  for (int64_t d = 0; d < shard.num_documents(); ++d) {
+    if (!keep[d]) continue;
+    selected.tokens.insert(selected.tokens.end(),
+                           shard.tokens.begin() + shard.doc_offsets[d],
+                           shard.tokens.begin() + shard.doc_offsets[d + 1]);
+    selected.doc_offsets.push_back(
+        static_cast<int64_t>(selected.tokens.size()));
+    selected.doc_names.push_back(shard.doc_names[d]);
+  }
+  return selected;
+}
+
 std::string TokenizerFingerprint(const std::string& tokenizer_json_path) {
   const std::string json = io::ReadFile(tokenizer_json_path);
   char hex[17];

@@ -32,6 +32,13 @@ struct TokenShard {
   }
 };
 
+// The documents d of a plain-text shard where keep[d] (keep: D), in order,
+// with the shard's domain, tokenizer fingerprint and manifest. Throws
+// std::invalid_argument for a chat shard (its loss mask is not carried) or
+// a `keep` of the wrong size.
+TokenShard SelectDocuments(const TokenShard& shard,
+                           const std::vector<bool>& keep);
+
 // The fingerprint shards record of the tokenizer that made them: FNV-1a 64
 // of its tokenizer.json, in hex.
 std::string TokenizerFingerprint(const std::string& tokenizer_json_path);

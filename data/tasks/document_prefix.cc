@@ -24,10 +24,17 @@ std::string DocumentPrefix::Word(int i) const {
   return text_.substr(word_begin_[i], word_end_[i] - word_begin_[i]);
 }
 
+bool DocumentPrefix::ParagraphEndsAfter(int i) const {
+  int line_breaks = 0;
+  for (size_t at = word_end_[i]; at < word_begin_[i + 1]; ++at) {
+    line_breaks += text_[at] == '\n';
+  }
+  return line_breaks >= 2;
+}
+
 std::string DocumentPrefix::Prefix(int n) const {
   if (n == words()) return text_;
-  return text_.substr(0, n == 0 ? 0 : word_end_[n - 1]) +
-         " ... [the rest of the text is omitted]";
+  return text_.substr(0, n == 0 ? 0 : word_end_[n - 1]) + kOmissionPostfix;
 }
 
 }  // namespace prolong::data

@@ -10,6 +10,10 @@
 
 namespace prolong::data {
 
+// What ends a prefix that left words out.
+inline constexpr char kOmissionPostfix[] =
+    " ... [the rest of the text is omitted]";
+
 class DocumentPrefix {
  public:
   explicit DocumentPrefix(std::string text);
@@ -17,6 +21,9 @@ class DocumentPrefix {
   int words() const { return static_cast<int>(word_begin_.size()); }
   // Word i of the document (0 <= i < words()).
   std::string Word(int i) const;
+  // Whether a blank line (two line breaks) separates word i from word i + 1
+  // (0 <= i < words() - 1): a paragraph ends after word i.
+  bool ParagraphEndsAfter(int i) const;
   // The first n words (0 <= n <= words()), with the omission postfix when
   // n < words().
   std::string Prefix(int n) const;

@@ -17,11 +17,20 @@ std::string StringField(const json::Value& row, std::string_view name) {
   return value->AsString();
 }
 
+// A string, or an integer in decimal (HELMET's ICL labels).
+std::string ScalarString(const json::Value& value) {
+  if (value.type() == json::Value::Type::kNumber) {
+    return std::to_string(value.AsInt());
+  }
+  return value.AsString();
+}
+
 std::vector<std::string> Strings(const json::Value& value) {
-  if (value.type() == json::Value::Type::kString) return {value.AsString()};
+  if (value.type() != json::Value::Type::kArray) return {ScalarString(value)};
   std::vector<std::string> out;
-  for (const json::Value& item : value.AsArray())
-    out.push_back(item.AsString());
+  for (const json::Value& item : value.AsArray()) {
+    out.push_back(ScalarString(item));
+  }
   return out;
 }
 

@@ -39,8 +39,9 @@ struct HelmetRow {
 // std::runtime_error naming the 1-based line of a malformed row.
 std::vector<json::Value> ParseJsonLines(std::string_view jsonl);
 
-// A row's gold answers: "answers", else "answer"; each a string or a list
-// of strings. Empty when neither field is present.
+// A row's gold answers: "answers", else "answer"; each a string, an
+// integer or a list of them (integers in decimal). Empty when neither field
+// is present.
 std::vector<std::string> AnswerList(const json::Value& row);
 
 std::vector<HelmetRow> ReadHelmetRows(std::string_view jsonl);

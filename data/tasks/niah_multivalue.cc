@@ -24,6 +24,10 @@ std::vector<int> NiahDepthPercents() {
 std::vector<EvalSample> GenerateNiahMultivalue(
     const NiahMultivalueOptions& options, const std::string& haystack,
     const TokenCounter& count_tokens) {
+  if (options.num_values < 1 || options.num_values > kNiahDepths) {
+    throw std::invalid_argument("RULER niah: num_values must be in 1.." +
+                                std::to_string(kNiahDepths));
+  }
   const std::vector<std::string> text_words = SplitWords(haystack);
   if (text_words.empty()) {
     throw std::invalid_argument("RULER niah_multivalue: empty haystack text");
@@ -36,7 +40,7 @@ std::vector<EvalSample> GenerateNiahMultivalue(
     Rng rng(options.seed, static_cast<uint64_t>(index));
     const std::string key = RandomWordKey(&rng);
     std::vector<std::string> values, needles;
-    while (static_cast<int>(values.size()) < kNiahValues) {
+    while (static_cast<int>(values.size()) < options.num_values) {
       std::string value = RandomSevenDigits(&rng);
       if (std::find(values.begin(), values.end(), value) != values.end()) {
         continue;
@@ -47,7 +51,7 @@ std::vector<EvalSample> GenerateNiahMultivalue(
     rng.Shuffle(&needles);
     std::vector<int> depths = all_depths;
     rng.Shuffle(&depths);
-    depths.resize(kNiahValues);
+    depths.resize(options.num_values);
     std::sort(depths.begin(), depths.end());
 
     std::vector<std::string> words;
@@ -68,7 +72,7 @@ std::vector<EvalSample> GenerateNiahMultivalue(
         pieces.push_back(JoinWords(sentences, cuts[i - 1], cuts[i]));
         if (i - 1 < needles.size()) pieces.push_back(needles[i - 1]);
       }
-      return NiahPrompt(type, /*multi_value=*/true,
+      return NiahPrompt(type, /*multi_value=*/options.num_values > 1,
                         JoinWords(pieces, 0, pieces.size()), key);
     };
     auto fits = [&](int n) { return count_tokens(prompt(n)) <= budget; };
@@ -87,6 +91,8 @@ std::vector<EvalSample> GenerateNiahMultivalue(
     EvalSample sample;
     sample.prompt = prompt(n);
     sample.answers = values;
+    if (options.num_values == 1)
+      sample.depth_index = std::min(9, depths[0] / 10);
     samples.push_back(std::move(sample));
   }
   return samples;

@@ -8,6 +8,10 @@
 // spaces. The text repeats from its start when more words are needed. The
 // word count n is the largest that fits the target length. Answers: the 4
 // values; metric: RULER string_match_all.
+// With num_values = 1 it is RULER's niah_single_2 (one needle in essays,
+// word key, 7-digit value: the classic needle-in-a-haystack test, "NIAH" in
+// the paper's Table 1), asked with the single-value prompt; depth_index is
+// then the needle's depth decile (0..9).
 #ifndef PROLONG_DATA_TASKS_NIAH_MULTIVALUE_H_
 #define PROLONG_DATA_TASKS_NIAH_MULTIVALUE_H_
 
@@ -27,6 +31,7 @@ struct NiahMultivalueOptions {
   int generation_tokens;  // reserved for the answer
   int num_samples;
   uint64_t seed;
+  int num_values = kNiahValues;  // 1: niah_single_2
 };
 
 // RULER's DEPTHS: round(linspace(0, 100, 40)) as percentages.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <stdexcept>
+#include <map>
 
 #include "data/tasks/document_prefix.h"
 #include "data/tasks/fit.h"
@@ -36,8 +36,24 @@ std::pair<size_t, size_t> Core(const std::string& word) {
   return {begin, end};
 }
 
-bool IsSalient(const std::string& core) {
-  if (core.size() < 3) return false;
+// How often each word, stripped of surrounding punctuation, occurs.
+std::map<std::string, int> CoreCounts(const DocumentPrefix& doc) {
+  std::map<std::string, int> counts;
+  for (int i = 0; i < doc.words(); ++i) {
+    const std::string word = doc.Word(i);
+    const auto [b, e] = Core(word);
+    ++counts[word.substr(b, e - b)];
+  }
+  return counts;
+}
+
+bool IsSalient(const std::string& core,
+               const std::map<std::string, int>& counts) {
+  if (core.size() < 3 || counts.at(core) > kMaxAnswerOccurrences) return false;
+  const bool plain = std::all_of(core.begin(), core.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '\'';
+  });
+  if (!plain) return false;
   if (std::isupper(static_cast<unsigned char>(core[0]))) return true;
   return std::any_of(core.begin(), core.end(), [](char c) {
     return std::isdigit(static_cast<unsigned char>(c));
@@ -45,17 +61,21 @@ bool IsSalient(const std::string& core) {
 }
 
 std::vector<Cloze> AllClozes(const DocumentPrefix& doc) {
+  const std::map<std::string, int> counts = CoreCounts(doc);
   std::vector<Cloze> clozes;
   int begin = 0;
   for (int i = 0; i < doc.words(); ++i) {
-    if (!EndsSentence(doc.Word(i)) && i + 1 < doc.words()) continue;
+    if (i + 1 < doc.words() && !EndsSentence(doc.Word(i)) &&
+        !doc.ParagraphEndsAfter(i)) {
+      continue;
+    }
     const int end = i + 1;
     int best = -1;
     size_t best_size = 0;
     for (int j = begin + 1; j < end; ++j) {
       const std::string word = doc.Word(j);
       const auto [b, e] = Core(word);
-      if (IsSalient(word.substr(b, e - b)) && e - b > best_size) {
+      if (IsSalient(word.substr(b, e - b), counts) && e - b > best_size) {
         best = j;
         best_size = e - b;
       }
@@ -134,10 +154,6 @@ std::vector<EvalSample> GenerateQaProxy(const QaProxyOptions& options,
       }
       words = fitted;
     }
-  }
-  if (samples.empty()) {
-    throw std::runtime_error("QA proxy: no cloze question fits in " +
-                             std::to_string(options.target_tokens) + " tokens");
   }
   return samples;
 }

@@ -178,11 +178,16 @@ std::vector<std::string> Validate(const MixtureConfig& c,
                      std::to_string(domain.chunk_len()));
     }
     for (int j = 0; j < i; ++j) {
+      // A domain may appear once per role and chunk length (the paper's
+      // stage 2 takes code both as 512K documents and as 64K documents
+      // packed 8 to a row).
       if (c.domains(j).domain() == domain.domain() &&
-          c.domains(j).role() == domain.role()) {
+          c.domains(j).role() == domain.role() &&
+          c.domains(j).chunk_len() == domain.chunk_len()) {
         check.Fail(field + ".domain", "\"" + domain.domain() +
                                           "\" repeats with role " +
-                                          DataRole_Name(domain.role()));
+                                          DataRole_Name(domain.role()) +
+                                          " and the same chunk_len");
       }
     }
     total += domain.proportion();
@@ -220,6 +225,10 @@ std::vector<std::string> Validate(const TrainStageConfig& c,
   optimizer.Positive("eps", o.eps());
   optimizer.NonNegative("weight_decay", o.weight_decay());
   optimizer.NonNegative("grad_clip", o.grad_clip());
+  if (c.device() == CPU && c.compute_dtype() == BF16) {
+    check.Fail("compute_dtype",
+               "BF16 needs device: CUDA (the CPU trains in FP32)");
+  }
   const auto model = Validate(c.model(), check.Sub("model"));
   problems.insert(problems.end(), model.begin(), model.end());
   return problems;

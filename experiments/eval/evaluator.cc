@@ -1,87 +1,18 @@
 #include "experiments/eval/evaluator.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
-#include <stdexcept>
 
-#include "data/tasks/json_kv.h"
-#include "data/tasks/niah_multikey.h"
-#include "data/tasks/niah_multivalue.h"
 #include "experiments/eval/task_metric.h"
 
 namespace prolong::eval {
 namespace {
 
-// HELMET's dataset name and category of each task kind.
-struct TaskInfo {
-  std::string name;
-  std::string category;
-};
+using Clock = std::chrono::steady_clock;
 
-TaskInfo Describe(config::TaskKind kind) {
-  switch (kind) {
-    case config::JSON_KV:
-      return {"json_kv", "Recall"};
-    case config::RULER_NIAH_MK2:
-      return {"ruler_niah_mk_2", "Recall"};
-    case config::RULER_NIAH_MK3:
-      return {"ruler_niah_mk_3", "Recall"};
-    case config::RULER_NIAH_MV:
-      return {"ruler_niah_mv", "Recall"};
-    default:
-      throw std::runtime_error("unsupported task kind " +
-                               config::TaskKind_Name(kind));
-  }
-}
-
-const data::Corpus& Material(const config::TaskConfig& task,
-                             const Materials& materials) {
-  const auto found = materials.find(task.material());
-  if (found == materials.end()) {
-    throw std::runtime_error("task " + config::TaskKind_Name(task.kind()) +
-                             " needs material \"" + task.material() +
-                             "\", which was not given (--materials)");
-  }
-  return found->second;
-}
-
-std::string ConcatenatedText(const data::Corpus& corpus) {
-  std::string text;
-  for (const auto& document : corpus.documents) {
-    text += document.text;
-    text += "\n";
-  }
-  return text;
-}
-
-std::vector<data::EvalSample> Generate(const config::TaskConfig& task,
-                                       int length, uint64_t seed,
-                                       const data::BpeTokenizer& tokenizer,
-                                       const Materials& materials) {
-  // +1 for the BOS that precedes every prompt.
-  const data::TokenCounter count = [&](const std::string& text) {
-    return static_cast<int>(tokenizer.Encode(text).size()) + 1;
-  };
-  switch (task.kind()) {
-    case config::JSON_KV:
-      return data::GenerateJsonKv(
-          {length, task.max_new_tokens(), task.shots(), task.samples(), seed},
-          count);
-    case config::RULER_NIAH_MK2:
-    case config::RULER_NIAH_MK3:
-      return data::GenerateNiahMultikey(
-          {task.kind() == config::RULER_NIAH_MK2
-               ? data::NiahMultikeyKind::kWordKeysNumberValues
-               : data::NiahMultikeyKind::kUuids,
-           length, task.max_new_tokens(), task.samples(), seed},
-          count);
-    case config::RULER_NIAH_MV:
-      return data::GenerateNiahMultivalue(
-          {length, task.max_new_tokens(), task.samples(), seed},
-          ConcatenatedText(Material(task, materials)), count);
-    default:
-      throw std::runtime_error("unsupported task kind " +
-                               config::TaskKind_Name(task.kind()));
-  }
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 std::string JoinAnswers(const std::vector<std::string>& answers) {
@@ -95,13 +26,19 @@ std::string JoinAnswers(const std::vector<std::string>& answers) {
 EvalResults Evaluate(const config::EvalConfig& config,
                      const model::Llama& model,
                      const data::BpeTokenizer& tokenizer,
-                     const Materials& materials) {
+                     const Materials& materials,
+                     std::vector<TaskTiming>* timings) {
   EvalResults results;
   const int32_t eos = tokenizer.eos_id();
+  // +1 for the BOS that precedes every prompt.
+  const data::TokenCounter count = [&](const std::string& text) {
+    return static_cast<int>(tokenizer.Encode(text).size()) + 1;
+  };
   for (const config::TaskConfig& task : config.tasks()) {
-    const TaskInfo info = Describe(task.kind());
+    const TaskInfo info = DescribeTask(task.kind());
     const Metric metric = MetricForTask(info.name);
     for (const int length : config.lengths()) {
+      const auto task_start = Clock::now();
       TaskResult result;
       result.task = info.name;
       result.category = info.category;
@@ -109,15 +46,41 @@ EvalResults Evaluate(const config::EvalConfig& config,
       // The seed depends on the task and length so each gets fresh samples.
       const uint64_t seed =
           (config.seed() * 1000003ULL + length) * 31 + task.kind();
-      const auto samples = Generate(task, length, seed, tokenizer, materials);
+      const auto samples =
+          GenerateTaskSamples(task, length, seed, count, materials);
+      TaskTiming timing;
+      timing.task = info.name;
+      timing.length = length;
+      timing.samples = static_cast<int>(samples.size());
+      timing.generate_seconds = SecondsSince(task_start);
       model::Generator generator(model, length + task.max_new_tokens());
       for (const auto& sample : samples) {
         std::vector<int32_t> prompt = {tokenizer.bos_id()};
         const auto encoded = tokenizer.Encode(sample.prompt);
         prompt.insert(prompt.end(), encoded.begin(), encoded.end());
+        const auto decode_start = Clock::now();
+        Clock::time_point first_token = decode_start;
+        // Called after each generated token but the last of the budget.
+        const auto stop = [&](const std::vector<int32_t>& generated) {
+          if (generated.size() == 1) first_token = Clock::now();
+          return info.stop_at_newline &&
+                 tokenizer.Decode({generated.back()}).find('\n') !=
+                     std::string::npos;
+        };
         const auto generated =
-            generator.Greedy(prompt, task.max_new_tokens(), {eos});
-        const std::string prediction = tokenizer.Decode(generated);
+            generator.Greedy(prompt, task.max_new_tokens(), {eos}, stop);
+        const auto decode_end = Clock::now();
+        if (generated.size() <= 1) first_token = decode_end;
+        timing.prompt_tokens += static_cast<int64_t>(prompt.size());
+        timing.prefill_seconds +=
+            std::chrono::duration<double>(first_token - decode_start).count();
+        timing.decode_tokens +=
+            std::max<int64_t>(0, static_cast<int64_t>(generated.size()) - 1);
+        timing.decode_seconds +=
+            std::chrono::duration<double>(decode_end - first_token).count();
+        std::string prediction = tokenizer.Decode(generated);
+        if (info.stop_at_newline)
+          prediction = prediction.substr(0, prediction.find('\n'));
         result.prompt_tokens.push_back(static_cast<int32_t>(prompt.size()));
         result.depth_index.push_back(sample.depth_index);
         result.scores.push_back(
@@ -125,10 +88,13 @@ EvalResults Evaluate(const config::EvalConfig& config,
         result.predictions.push_back(prediction);
         result.answers.push_back(JoinAnswers(sample.answers));
       }
-      std::fprintf(stderr, "[eval] %s at %d tokens: %zu samples, score %.1f\n",
+      timing.total_seconds = SecondsSince(task_start);
+      std::fprintf(stderr,
+                   "[eval] %s at %d tokens: %zu samples, score %.1f, %.1f s\n",
                    result.task.c_str(), length, samples.size(),
-                   result.MeanScore());
+                   result.MeanScore(), timing.total_seconds);
       results.tasks.push_back(std::move(result));
+      if (timings != nullptr) timings->push_back(timing);
     }
   }
   return results;

@@ -1,5 +1,6 @@
 #include "experiments/eval/results.h"
 
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -9,6 +10,11 @@ namespace prolong::eval {
 
 double TaskResult::MeanScore() const {
   if (scores.empty()) return 0.0;
+  if (category.find("erplexity") != std::string::npos) {
+    double log_sum = 0.0;
+    for (const double score : scores) log_sum += std::log(score);
+    return std::exp(log_sum / static_cast<double>(scores.size()));
+  }
   return 100.0 * std::accumulate(scores.begin(), scores.end(), 0.0) /
          static_cast<double>(scores.size());
 }

@@ -29,7 +29,11 @@ struct TaskResult {
   std::vector<std::string> predictions;
   std::vector<std::string> answers;
 
-  double MeanScore() const;  // x 100, as HELMET reports
+  // The mean score x 100, as HELMET reports; for the categories
+  // "Perplexity" and "Short perplexity" (per-document perplexities) their
+  // geometric mean, which is the pooled
+  // perplexity when every document scores the same number of tokens.
+  double MeanScore() const;
 };
 
 struct EvalResults {

@@ -2,7 +2,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "data/json/parser.h"
 #include "data/json/value.h"
 #include "data/tasks/helmet_jsonl.h"
 #include "experiments/eval/task_metric.h"
@@ -24,11 +26,25 @@ Qrels ReadQrels(const data::json::Value& qrel) {
   return qrels;
 }
 
+// HELMET's output file's "data", else the JSON Lines rows.
+std::vector<data::json::Value> PredictionRows(std::string_view text) {
+  try {
+    data::json::Value whole = data::json::Parse(text);
+    if (whole.type() == data::json::Value::Type::kObject) {
+      if (const auto* rows = whole.Find("data")) return rows->AsArray();
+    }
+  } catch (const data::json::ParseError&) {
+    // Several lines: JSON Lines.
+  }
+  return data::ParseJsonLines(text);
+}
+
 }  // namespace
 
-double ScorePredictionsJsonl(std::string_view task, std::string_view jsonl) {
+PredictionsScore ScorePredictions(std::string_view task,
+                                  std::string_view text) {
   const Metric metric = MetricForTask(task);
-  const auto rows = data::ParseJsonLines(jsonl);
+  const auto rows = PredictionRows(text);
   if (rows.empty()) throw std::runtime_error("no predictions to score");
   double total = 0.0;
   for (const auto& row : rows) {
@@ -46,7 +62,7 @@ double ScorePredictionsJsonl(std::string_view task, std::string_view jsonl) {
     }
     total += ScorePrediction(metric, output->AsString(), answers, qrels);
   }
-  return 100.0 * total / rows.size();
+  return {static_cast<int>(rows.size()), 100.0 * total / rows.size()};
 }
 
 }  // namespace prolong::eval

@@ -1,4 +1,11 @@
-// Scoring a HELMET-style predictions file with the task's metric.
+// Scoring a HELMET-style predictions file with the task's metric, so our
+// metric code can be checked against HELMET's own outputs.
+//
+// The file is either JSON Lines (one row per line) or HELMET's output file
+// (eval.py: one JSON object whose "data" holds the rows). Every row has
+// "output" and either gold answers ("answers" or "answer": a string, a
+// number or a list of them) or, for re-rank, "qrel": [[id, grade], ...]
+// with the grade a string (as HELMET writes it) or an integer.
 #ifndef PROLONG_EXPERIMENTS_EVAL_SCORE_JSONL_H_
 #define PROLONG_EXPERIMENTS_EVAL_SCORE_JSONL_H_
 
@@ -6,12 +13,15 @@
 
 namespace prolong::eval {
 
-// The mean score x100 over the rows of `jsonl`, scored with
-// MetricForTask(task). Every row has "output" and either gold answers
-// ("answers" or "answer": a string or a list of strings) or, for re-rank,
-// "qrel": [[id, grade], ...] with the grade a string (as HELMET writes it)
-// or an integer. Throws on an empty file or a row missing its fields.
-double ScorePredictionsJsonl(std::string_view task, std::string_view jsonl);
+struct PredictionsScore {
+  int rows = 0;
+  double score = 0.0;  // mean over the rows, x100 (HELMET's reporting)
+};
+
+// Scores every row with MetricForTask(task). Throws on an empty file or a
+// row missing its fields; std::invalid_argument for a task without a
+// metric.
+PredictionsScore ScorePredictions(std::string_view task, std::string_view text);
 
 }  // namespace prolong::eval
 

@@ -34,6 +34,23 @@ Metric MetricForTask(std::string_view task) {
                               "\"");
 }
 
+const char* MetricName(Metric metric) {
+  switch (metric) {
+    case Metric::kJsonKv:
+    case Metric::kSubEm:
+      return "SubEM";
+    case Metric::kRulerRecall:
+      return "RULER recall";
+    case Metric::kIclEm:
+      return "accuracy";
+    case Metric::kNdcg10:
+      return "NDCG@10";
+    case Metric::kRougeL:
+      return "ROUGE-L F1";
+  }
+  throw std::invalid_argument("unknown metric");
+}
+
 double ScorePrediction(Metric metric, std::string_view prediction,
                        const std::vector<std::string>& answers,
                        const Qrels& qrels) {

@@ -26,6 +26,10 @@ enum class Metric {
 // std::invalid_argument for any other name.
 Metric MetricForTask(std::string_view task);
 
+// HELMET's name for the metric: "SubEM", "RULER recall", "accuracy",
+// "NDCG@10" or "ROUGE-L F1".
+const char* MetricName(Metric metric);
+
 // Scores one prediction in [0, 1]. `qrels` is used only by kNdcg10 and
 // `answers` by every other metric.
 double ScorePrediction(Metric metric, std::string_view prediction,

@@ -17,6 +17,14 @@ tokens. micro differs from nano in model size and steps only.
 SFT runs for 1/40 of the stage-1 tokens in the paper (1B vs 40B); at micro
 and nano that would be a handful of steps, so there it is about half of
 stage 1's tokens (still short instruction data only, as the paper found best).
+
+`eval_samples` is the samples per task and length of the HELMET-style
+suite; `lm_eval_samples` the documents per short domain and the samples
+per multiple-choice task of the short-context suite.
+
+`device` is where training stages run: micro and nano on the CPU, small and
+paper on GPUs (CUDA, bf16 compute with fp32 master weights; docs/multi_gpu.md).
+Evaluation runs on the CPU at every preset.
 """
 
 load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
@@ -50,7 +58,9 @@ PRESETS = {
         sft = _sft(2048, 20, 2, 2e-3),
         eval_lengths = [1024, 2048],
         eval_samples = 12,
+        lm_eval_samples = 60,
         threads = 2,
+        device = "CPU",
     ),
     # ~1-2M parameters; a laptop or a CI box.
     "nano": struct(
@@ -63,7 +73,9 @@ PRESETS = {
         sft = _sft(2048, 40, 4, 2e-3),
         eval_lengths = [1024, 2048],
         eval_samples = 30,
+        lm_eval_samples = 200,
         threads = 2,
+        device = "CPU",
     ),
     # ~100M parameters; 1-8 GPUs.
     "small": struct(
@@ -76,7 +88,9 @@ PRESETS = {
         sft = _sft(8192, 250, 64, 2e-5),
         eval_lengths = [4096, 8192],
         eval_samples = 100,
+        lm_eval_samples = 500,
         threads = 16,
+        device = "CUDA",
     ),
     # Llama-3-8B's shape and the paper's ablation budget (5B tokens at 64K).
     "paper": struct(
@@ -89,9 +103,39 @@ PRESETS = {
         sft = _sft(65536, 250, 64, 2e-5),
         eval_lengths = [32768, 65536],
         eval_samples = 100,
+        lm_eval_samples = 1000,
         threads = 16,
+        device = "CUDA",
     ),
 }
+
+# Stages every preset derives from the ones above, keeping their ratios.
+STAGES = ["base", "instruct", "stage1", "stage2", "stage2_at_stage1_length", "sft"]
+
+def _derived_stages(preset):
+    """Adds the stages the ablations derive from a preset's own.
+
+    instruct: the "Instruct" initialisation (A14), an SFT of the base model
+      at the base length on as many tokens as the final SFT.
+    stage2_at_stage1_length: A10's control, stage 2's steps, tokens and LR
+      at the stage-1 length (more sequences per step).
+    """
+    fields = {k: getattr(preset, k) for k in dir(preset) if k not in ("to_json", "to_proto")}
+    sft, stage1, stage2 = preset.sft, preset.stage1, preset.stage2
+    fields["instruct"] = _sft(
+        preset.base.seq_len,
+        sft.steps,
+        sft.sequences_per_step * sft.seq_len // preset.base.seq_len,
+        sft.lr,
+    )
+    fields["stage2_at_stage1_length"] = _stage(
+        stage1.seq_len,
+        stage2.steps,
+        stage2.sequences_per_step * stage2.seq_len // stage1.seq_len,
+        stage2.lr,
+        stage2.warmup_ratio,
+    )
+    return struct(**fields)
 
 def preset_values(ctx):
     """The struct of the preset selected by --config=<preset>.
@@ -103,4 +147,4 @@ def preset_values(ctx):
     Returns:
       The preset's struct from PRESETS.
     """
-    return PRESETS[ctx.attr._preset[BuildSettingInfo].value]
+    return _derived_stages(PRESETS[ctx.attr._preset[BuildSettingInfo].value])

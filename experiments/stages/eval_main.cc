@@ -4,10 +4,10 @@
 //       --tokenizer=tokenizer.json --variant=NAME --out=results.h5
 #include <gflags/gflags.h>
 
-#include "data/corpus/document.h"
 #include "data/tokenizer/bpe_tokenizer.h"
 #include "experiments/config/config_io.h"
 #include "experiments/eval/evaluator.h"
+#include "experiments/eval/materials.h"
 #include "experiments/stages/stage_main.h"
 #include "model/checkpoint.h"
 
@@ -32,16 +32,8 @@ void RunEvaluation() {
   model::Checkpoint checkpoint = model::ReadCheckpoint(FLAGS_checkpoint);
   checkpoint.model->SetThreads(config.threads());
   const auto tokenizer = data::BpeTokenizer::Load(FLAGS_tokenizer);
-  eval::Materials materials;
-  for (const std::string& entry : SplitList(FLAGS_materials)) {
-    const size_t equals = entry.find('=');
-    if (equals == std::string::npos) {
-      throw std::invalid_argument("--materials entry \"" + entry +
-                                  "\" is not name=corpus.h5");
-    }
-    materials[entry.substr(0, equals)] =
-        data::ReadCorpus(entry.substr(equals + 1));
-  }
+  const eval::Materials materials =
+      eval::ReadMaterials(SplitList(FLAGS_materials));
   eval::EvalResults results =
       eval::Evaluate(config, *checkpoint.model, tokenizer, materials);
   results.variant = FLAGS_variant;

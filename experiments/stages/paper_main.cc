@@ -16,6 +16,7 @@
 #include "data/io/atomic_file.h"
 #include "experiments/config/config_io.h"
 #include "experiments/eval/results.h"
+#include "experiments/report/line_chart.h"
 #include "experiments/report/results_table.h"
 #include "experiments/stages/stage_main.h"
 #include "paper/report.pb.h"
@@ -42,12 +43,13 @@ std::string Score(double value) {
   return text;
 }
 
-std::string PaperAvg(const LoadedTable& table, const std::string& variant) {
+std::string PaperScore(const LoadedTable& table, const std::string& variant,
+                       const std::string& column) {
   if (!table.has_paper) return "–";
   for (const auto& row : table.paper.rows()) {
-    const auto avg = row.scores().find("Avg");
-    if (row.variant() == variant && avg != row.scores().end()) {
-      return Score(avg->second);
+    const auto score = row.scores().find(column);
+    if (row.variant() == variant && score != row.scores().end()) {
+      return Score(score->second);
     }
   }
   return "–";
@@ -68,12 +70,18 @@ std::string FindingReport(const paper::Finding& finding,
     throw std::runtime_error("finding \"" + finding.statement() +
                              "\": no results for variant " + finding.better());
   }
+  const std::string& column = finding.column();
+  const bool higher_is_better = report::HigherIsBetter(column);
   out +=
-      "Ablation `" + finding.table() + "`, macro-average over categories:\n\n";
+      "Ablation `" + finding.table() + "`, " +
+      (column == "Avg" ? std::string("macro-average over categories")
+                       : "column " + column +
+                             (higher_is_better ? "" : " (lower is better)")) +
+      ":\n\n";
   out += "| Variant | Ours | Paper |\n|---|---:|---:|\n";
-  out += "| " + finding.better() + " (paper: better) | " +
-         Score(better->average) + " | " + PaperAvg(table, finding.better()) +
-         " |\n";
+  const double better_score = better->Column(column);
+  out += "| " + finding.better() + " (paper: better) | " + Score(better_score) +
+         " | " + PaperScore(table, finding.better(), column) + " |\n";
   bool holds = true, tie = true;
   for (const auto& worse_name : finding.worse()) {
     const report::VariantRow* worse = table.table.Row(worse_name);
@@ -81,23 +89,58 @@ std::string FindingReport(const paper::Finding& finding,
       throw std::runtime_error("finding \"" + finding.statement() +
                                "\": no results for variant " + worse_name);
     }
-    out += "| " + worse_name + " | " + Score(worse->average) + " | " +
-           PaperAvg(table, worse_name) + " |\n";
-    holds &= better->average > worse->average;
-    tie &= Score(better->average) == Score(worse->average);
+    const double worse_score = worse->Column(column);
+    out += "| " + worse_name + " | " + Score(worse_score) + " | " +
+           PaperScore(table, worse_name, column) + " |\n";
+    holds &= higher_is_better ? better_score > worse_score
+                              : better_score < worse_score;
+    tie &= Score(better_score) == Score(worse_score);
   }
   ++*checked;
   std::string verdict;
   if (tie) {
     verdict = "**Not shown at this scale**: the scores tie (" +
-              Score(better->average) + ").";
+              Score(better->Column(column)) + ").";
   } else if (holds) {
-    verdict = "**Holds**: " + finding.better() + " scores highest.";
+    verdict = "**Holds**: " + finding.better() + " scores " +
+              (higher_is_better ? "highest." : "lowest.");
     ++*held;
   } else {
     verdict = "**Does not hold** at this scale.";
   }
   return out + "\n" + verdict + "\n\n";
+}
+
+// The figure's chart: one panel per column, x = the table's variants.
+report::LineChart FigureChart(const paper::FigureSpec& figure,
+                              const std::map<std::string, LoadedTable>& tables,
+                              const std::string& preset) {
+  const auto found = tables.find(figure.table());
+  if (found == tables.end()) {
+    throw std::runtime_error("figure " + figure.name() +
+                             " names unknown table " + figure.table());
+  }
+  const report::ResultsTable& table = found->second.table;
+  report::LineChart chart;
+  chart.title = figure.title();
+  chart.x_label = "variant (ablation " + figure.table() + ")";
+  chart.caption = "Our results at preset " + preset +
+                  ", from the results files; proxies as in the table's note.";
+  for (const auto& row : table.rows) chart.x_labels.push_back(row.variant);
+  for (const auto& column : figure.columns()) {
+    report::ChartPanel panel;
+    panel.title = column == "Avg" ? "Avg (long-context categories)" : column;
+    if (!report::HigherIsBetter(column)) panel.title += " (lower is better)";
+    for (const auto& row : table.rows) {
+      const bool present = column == "Avg"
+                               ? row.category_means.size() > 0
+                               : row.category_means.count(column) > 0;
+      panel.values.push_back(present ? std::optional<double>(row.Column(column))
+                                     : std::nullopt);
+    }
+    chart.panels.push_back(std::move(panel));
+  }
+  return chart;
 }
 
 void BuildReport() {
@@ -113,8 +156,18 @@ void BuildReport() {
     LoadedTable loaded;
     loaded.spec = table_spec;
     std::vector<eval::ResultsSummary> summaries;
-    for (const auto& path : table_spec.results()) {
-      summaries.push_back(eval::ReadResultsSummary(path));
+    if (table_spec.labels_size() > 0 &&
+        table_spec.labels_size() != table_spec.results_size()) {
+      throw std::runtime_error(
+          "table " + table_spec.name() + ": " +
+          std::to_string(table_spec.labels_size()) + " labels for " +
+          std::to_string(table_spec.results_size()) + " results files");
+    }
+    for (int i = 0; i < table_spec.results_size(); ++i) {
+      summaries.push_back(eval::ReadResultsSummary(table_spec.results(i)));
+      if (table_spec.labels_size() > 0) {
+        summaries.back().variant = table_spec.labels(i);
+      }
     }
     loaded.table = report::AssembleTable(summaries);
     if (table_spec.has_paper()) {
@@ -135,6 +188,10 @@ void BuildReport() {
   for (const auto& finding : spec.findings()) {
     findings += FindingReport(finding, tables, &held, &checked);
   }
+  for (const auto& figure : spec.figures()) {
+    io::WriteFileAtomically(figure.out(), report::RenderSvg(FigureChart(
+                                              figure, tables, spec.preset())));
+  }
   const std::string reproduction =
       "# Which of the paper's findings hold at preset `" + spec.preset() +
       "`\n\nGenerated from the results files by //paper:tables; no number is "
@@ -153,8 +210,9 @@ void BuildReport() {
   if (!FLAGS_reproduction.empty()) {
     io::WriteFileAtomically(FLAGS_reproduction, reproduction);
   }
-  std::fprintf(stderr, "[paper] %zu tables, %d of %d findings hold\n",
-               tables.size(), held, checked);
+  std::fprintf(stderr,
+               "[paper] %zu tables, %d figures, %d of %d findings hold\n",
+               tables.size(), spec.figures_size(), held, checked);
 }
 
 }  // namespace

@@ -3,17 +3,20 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
 #include "data/io/atomic_file.h"
+#include "experiments/training/cpu_step_device.h"
+#include "experiments/training/cuda_step_device.h"
 #include "experiments/training/lr_schedule.h"
-#include "ops/adamw.h"
 
 namespace prolong::training {
 namespace {
@@ -32,41 +35,23 @@ int64_t AttentionCost(const model::PackedSequence& sequence) {
   return cost;
 }
 
-// Global L2 norm of the gradients, accumulated in double in a fixed order.
-// Throws if any gradient is not finite, naming the tensor.
-double GradNorm(const model::Llama& model, const float* grads, int64_t step) {
-  double sum_sq = 0.0;
-  for (const model::ParamTensor& tensor : model.layout()) {
-    int64_t count = 1;
-    for (int64_t d : tensor.shape) count *= d;
-    double tensor_sq = 0.0;
-    for (int64_t i = 0; i < count; ++i) {
-      const double g = grads[tensor.offset + i];
-      tensor_sq += g * g;
-    }
-    if (!std::isfinite(tensor_sq)) {
-      throw std::runtime_error("non-finite gradient at step " +
-                               std::to_string(step) + " in tensor " +
-                               tensor.name);
-    }
-    sum_sq += tensor_sq;
+// The device that runs the stage's steps (config.device()).
+std::unique_ptr<StepDevice> MakeStepDevice(
+    const config::TrainStageConfig& config, const DataParallelOptions& dp,
+    model::Llama* model, model::OptimizerState* optimizer) {
+  if (config.device() == config::CUDA) {
+    return MakeCudaStepDevice(config, dp, model, optimizer);
   }
-  return std::sqrt(sum_sq);
-}
-
-// The name of the first tensor in `values` (laid out like the parameters)
-// holding a NaN or infinity; empty if there is none.
-std::string FirstNonFiniteTensor(const model::Llama& model,
-                                 const float* values) {
-  for (const model::ParamTensor& tensor : model.layout()) {
-    int64_t count = 1;
-    for (int64_t d : tensor.shape) count *= d;
-    if (!std::all_of(values + tensor.offset, values + tensor.offset + count,
-                     [](float v) { return std::isfinite(v); })) {
-      return tensor.name;
-    }
+  if (config.compute_dtype() != config::FP32) {
+    throw std::invalid_argument("stage " + config.name() +
+                                ": compute_dtype BF16 needs device CUDA; "
+                                "the CPU computes in FP32");
   }
-  return "";
+  if (dp.world_size != 1) {
+    throw std::invalid_argument("stage " + config.name() +
+                                ": data parallel training needs device CUDA");
+  }
+  return std::make_unique<CpuStepDevice>(model, optimizer);
 }
 
 std::string FormatDuration(double seconds) {
@@ -130,6 +115,12 @@ void TrainStage(const config::TrainStageConfig& config,
   }
   model->SetRopeTheta(config.rope_theta());
   model->SetThreads(config.threads());
+  model->SetActivationRecomputation(config.recompute_activations());
+  const DataParallelOptions& dp = options.data_parallel;
+  const std::unique_ptr<StepDevice> device =
+      MakeStepDevice(config, dp, model, optimizer);
+  // Rank 0 alone writes the log, the snapshots and the checkpoints.
+  const bool writes_files = dp.rank == 0;
   std::string config_text;
   google::protobuf::TextFormat::PrintToString(config, &config_text);
 
@@ -140,7 +131,7 @@ void TrainStage(const config::TrainStageConfig& config,
   const int64_t tokens_per_step = int64_t{per_step} * config.seq_len();
 
   std::ofstream log;
-  if (!options.log_path.empty()) {
+  if (!options.log_path.empty() && writes_files) {
     KeepFirstLines(options.log_path, position->stage_step);
     log.open(options.log_path, std::ios::app);
     if (!log) throw std::runtime_error("cannot write " + options.log_path);
@@ -150,10 +141,11 @@ void TrainStage(const config::TrainStageConfig& config,
   while (position->stage_step < config.steps()) {
     if (options.stop_after_steps >= 0 &&
         steps_this_call == options.stop_after_steps) {
+      device->CopyToHost();
       return;
     }
     const int64_t step = position->stage_step;
-    model->ZeroGrads();
+    device->ZeroGrads();
     std::vector<model::PackedSequence> batch;
     for (int i = 0; i < per_step; ++i) {
       const auto& row =
@@ -174,7 +166,9 @@ void TrainStage(const config::TrainStageConfig& config,
     double loss_sum = 0.0;
     int64_t loss_targets = 0;
     double micro_mean_sum = 0.0;
-    for (const auto& sequence : batch) {
+    // Data parallel: this rank takes every world_size-th sequence.
+    for (size_t i = dp.rank; i < batch.size(); i += dp.world_size) {
+      const model::PackedSequence& sequence = batch[i];
       const int64_t targets = model::CountTargets(sequence);
       if (targets == 0) continue;
       const float weight =
@@ -182,45 +176,35 @@ void TrainStage(const config::TrainStageConfig& config,
               ? 1.0f / static_cast<float>(step_targets)
               : 1.0f / (static_cast<float>(targets) * per_step);
       const model::LossSum loss =
-          model->ForwardBackward(sequence, config.document_masking(), weight);
+          device->ForwardBackward(sequence, config.document_masking(), weight);
       loss_sum += loss.loss_sum;
       loss_targets += loss.targets;
       micro_mean_sum += loss.loss_sum / loss.targets;
     }
+    double sums[3] = {loss_sum, static_cast<double>(loss_targets),
+                      micro_mean_sum};
+    device->AllReduce(sums, 3);
+    loss_sum = sums[0];
+    loss_targets = static_cast<int64_t>(sums[1]);
+    micro_mean_sum = sums[2];
     const double loss = config.loss_reduction() == config::GLOBAL_TOKEN_MEAN
                             ? loss_sum / std::max<int64_t>(1, loss_targets)
                             : micro_mean_sum / per_step;
     if (!std::isfinite(loss)) {
-      const std::string tensor = FirstNonFiniteTensor(*model, model->params());
+      const std::string tensor = device->FirstNonFiniteTensor();
       throw std::runtime_error(
           "stage " + config.name() + ": non-finite loss at step " +
           std::to_string(step) +
           (tensor.empty() ? " (every weight is finite)"
                           : " (non-finite weights in tensor " + tensor + ")"));
     }
-    float* grads = model->grads();
-    const double grad_norm = GradNorm(*model, grads, step);
-    if (opt.grad_clip() > 0 && grad_norm > opt.grad_clip()) {
-      const float scale = static_cast<float>(opt.grad_clip() / grad_norm);
-      for (int64_t i = 0; i < n; ++i) grads[i] *= scale;
-    }
+    const double grad_norm = device->ClipGradients(opt.grad_clip(), step);
     const double lr = schedule.At(step);
     ++optimizer->adam_step;
-    for (const model::ParamTensor& tensor : model->layout()) {
-      int64_t count = 1;
-      for (int64_t d : tensor.shape) count *= d;
-      ops::AdamWUpdate(
-          model->params() + tensor.offset, grads + tensor.offset,
-          optimizer->m.data() + tensor.offset,
-          optimizer->v.data() + tensor.offset, count, static_cast<float>(lr),
-          static_cast<float>(opt.beta1()), static_cast<float>(opt.beta2()),
-          static_cast<float>(opt.eps()),
-          tensor.weight_decay ? static_cast<float>(opt.weight_decay()) : 0.0f,
-          optimizer->adam_step);
-    }
+    device->AdamW(opt, lr, optimizer->adam_step);
     // An update that overflows must stop here, before any checkpoint (the
     // periodic one below, or the stage's final one) can hold it.
-    const std::string broken = FirstNonFiniteTensor(*model, model->params());
+    const std::string broken = device->FirstNonFiniteTensor();
     if (!broken.empty()) {
       throw std::runtime_error("stage " + config.name() + ": step " +
                                std::to_string(step) +
@@ -238,9 +222,15 @@ void TrainStage(const config::TrainStageConfig& config,
                     static_cast<long long>(step + 1), loss, lr, grad_norm,
                     static_cast<long long>(tokens_per_step));
       log << line << std::flush;
+      // A full disk must fail the stage, not leave a silently short log.
+      if (!log) {
+        throw std::runtime_error("cannot write " + options.log_path + ": " +
+                                 io::DescribeSystemError(errno));
+      }
     }
     const bool last = position->stage_step == config.steps();
-    if (position->stage_step % config.log_every() == 0 || last) {
+    if ((position->stage_step % config.log_every() == 0 || last) &&
+        writes_files) {
       const double elapsed = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - started)
                                  .count();
@@ -258,12 +248,24 @@ void TrainStage(const config::TrainStageConfig& config,
                    loss, lr, grad_norm, tokens_per_second,
                    FormatDuration(eta).c_str());
     }
-    if (!options.checkpoint_dir.empty() && config.checkpoint_every() > 0 &&
-        position->stage_step % config.checkpoint_every() == 0 && !last) {
+    const auto snapshot = options.snapshots.find(position->stage_step);
+    const bool snapshot_due = snapshot != options.snapshots.end();
+    const bool checkpoint_due =
+        !options.checkpoint_dir.empty() && config.checkpoint_every() > 0 &&
+        position->stage_step % config.checkpoint_every() == 0 && !last;
+    if ((snapshot_due || checkpoint_due) && writes_files) {
+      device->CopyToHost();
+    }
+    if (snapshot_due && writes_files) {
+      model::WriteCheckpoint(snapshot->second, *model, *optimizer, *position,
+                             config_text);
+    }
+    if (checkpoint_due && writes_files) {
       model::WriteCheckpoint(LatestCheckpointPath(options.checkpoint_dir),
                              *model, *optimizer, *position, config_text);
     }
   }
+  device->CopyToHost();
 }
 
 }  // namespace prolong::training

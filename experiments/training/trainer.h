@@ -2,14 +2,18 @@
 // clipping, the stage's LR schedule, progress lines, and resumable
 // checkpoints. Deterministic: for a fixed config, mixture and starting
 // state the result is byte-identical, also across a stop and resume.
+// config.device() picks where the steps run (step_device.h): the CPU, or a
+// CUDA GPU, optionally one of several data-parallel processes.
 #ifndef PROLONG_EXPERIMENTS_TRAINING_TRAINER_H_
 #define PROLONG_EXPERIMENTS_TRAINING_TRAINER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "data/packing/mixture.h"
 #include "experiments/config/config.pb.h"
+#include "experiments/training/step_device.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 
@@ -23,6 +27,17 @@ struct TrainerOptions {
   std::string log_path;
   // Stop (as if killed) after this many steps of this call; -1 = run out.
   int64_t stop_after_steps = -1;
+  // Stage step -> path: a checkpoint of the model as it is after that many
+  // steps of the stage (the paper's intermediate checkpoints, Figure 4).
+  // Written atomically when the step completes; a step the run resumes
+  // past is not written again.
+  std::map<int64_t, std::string> snapshots;
+  // Device CUDA only: this process's place among data-parallel processes.
+  // Each takes every world_size-th sequence of a step (after the optional
+  // sort by cost), the gradients and loss sums are summed over the ranks
+  // before clipping, so every rank takes the same update; only rank 0
+  // writes the log, snapshots and checkpoints.
+  DataParallelOptions data_parallel;
 };
 
 // The resumable checkpoint inside `checkpoint_dir`.

@@ -5,7 +5,7 @@
 //
 //   bazel run -c opt //model/benchmarks:train_benchmark -- [--long]
 //       [--lengths=1024,4096] [--masking=both|on|off] [--min_seconds=3]
-//       [--python=python3] [--no_peer]
+//       [--python=python3] [--no_peer] [--recompute]
 //
 // Lengths default to 1K, 4K and 16K; --long adds 64K (minutes per step
 // without masking). Every (L, masking) case and the GEMM peak run in their
@@ -75,6 +75,7 @@ struct Options {
   std::string python = "python3";
   std::string peer_script = "model/benchmarks/torch_peer.py";
   bool peer = true;
+  bool recompute = false;  // activation recomputation (Llama)
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -90,6 +91,8 @@ Options ParseOptions(int argc, char** argv) {
       long_lengths = true;
     } else if (arg == "--no_peer") {
       options.peer = false;
+    } else if (arg == "--recompute") {
+      options.recompute = true;
     } else if (const char* v = value("--lengths")) {
       options.lengths.clear();
       std::stringstream list(v);
@@ -242,10 +245,12 @@ double StepFlops(const config::ModelConfig& config, const PackedSequence& seq,
 
 // Seconds per forward+backward step: one warm-up step (none at 64K and
 // beyond), then steps until `min_seconds` have passed.
-double TimeStep(int L, bool document_masking, double min_seconds) {
+double TimeStep(int L, bool document_masking, bool recompute,
+                double min_seconds) {
   Llama model(NanoConfig());
   model.Initialize(1);
   model.SetThreads(kThreads);
+  model.SetActivationRecomputation(recompute);
   const PackedSequence seq = MakeSequence(L);
   const float weight = 1.0f / CountTargets(seq);
   if (L < 65536) model.ForwardBackward(seq, document_masking, weight);
@@ -305,8 +310,8 @@ int Main(int argc, char** argv) {
       &rss);
   std::printf(
       "Eigen 1024^3 float GEMM peak: %.1f GFLOP/s (1 thread), "
-      "%.1f GFLOP/s (2 threads)\n\n",
-      peak.at(0), peak.at(1));
+      "%.1f GFLOP/s (2 threads); activation recomputation %s\n\n",
+      peak.at(0), peak.at(1), options.recompute ? "on" : "off");
 
   struct Row {
     int L;
@@ -319,13 +324,14 @@ int Main(int argc, char** argv) {
   for (int L : options.lengths) {
     const PackedSequence seq = MakeSequence(L);
     for (bool masking : options.masking) {
-      const double seconds = InChild(
-                                 [&] {
-                                   return std::vector<double>{TimeStep(
-                                       L, masking, options.min_seconds)};
-                                 },
-                                 &rss)
-                                 .at(0);
+      const double seconds =
+          InChild(
+              [&] {
+                return std::vector<double>{TimeStep(
+                    L, masking, options.recompute, options.min_seconds)};
+              },
+              &rss)
+              .at(0);
       rows.push_back({L, masking, seq.doc_starts.size() - 1, seconds,
                       StepFlops(config, seq, masking) / seconds / 1e9, rss});
       std::fprintf(stderr, "L=%d masking=%d: %.3f s/step\n", L, masking,

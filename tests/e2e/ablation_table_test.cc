@@ -1,10 +1,12 @@
 // Checks an ablation's printed table against its results files: one row per
-// variant, and every score cell equals the score stored in results.h5.
+// variant, and every (category, length) cell equals the mean of the scores
+// stored in that variant's results.h5 for the category's tasks.
 //
-//   ablation_table_test TABLE.md RESULTS.h5...
+//   ablation_table_test TABLE.md VARIANT=RESULTS.h5...
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,23 +25,35 @@ std::string Cell(double value) {
 }
 
 TEST(AblationTable, RowsComeFromResultsFiles) {
-  ASSERT_GE(g_args.size(), 2u) << "usage: TABLE.md RESULTS.h5...";
+  ASSERT_GE(g_args.size(), 2u) << "usage: TABLE.md VARIANT=RESULTS.h5...";
   const std::string table = io::ReadFile(g_args[0]);
   for (size_t i = 1; i < g_args.size(); ++i) {
-    const eval::ResultsSummary summary = eval::ReadResultsSummary(g_args[i]);
+    const size_t equals = g_args[i].find('=');
+    ASSERT_NE(equals, std::string::npos) << g_args[i];
+    const std::string variant = g_args[i].substr(0, equals);
+    const eval::ResultsSummary summary =
+        eval::ReadResultsSummary(g_args[i].substr(equals + 1));
     ASSERT_FALSE(summary.rows.empty()) << g_args[i];
-    const size_t row_start = table.find("| " + summary.variant + " |");
+    const size_t row_start = table.find("| " + variant + " |");
     ASSERT_NE(row_start, std::string::npos)
-        << "no row for " << summary.variant << " in\n"
+        << "no row for " << variant << " in\n"
         << table;
     const std::string row =
         table.substr(row_start, table.find('\n', row_start) - row_start);
+    // (category, length) -> (sum, count) of the tasks' scores.
+    std::map<std::pair<std::string, int>, std::pair<double, int>> cells;
     for (const auto& result : summary.rows) {
-      EXPECT_GE(result.score, 0.0);
-      EXPECT_LE(result.score, 100.0);
-      EXPECT_NE(row.find(" " + Cell(result.score) + " |"), std::string::npos)
-          << result.task << "@" << result.length << " score "
-          << Cell(result.score) << " missing from row: " << row;
+      EXPECT_GE(result.score, 0.0) << result.task;
+      EXPECT_LE(result.score, 100.0) << result.task;
+      auto& cell = cells[{result.category, result.length}];
+      cell.first += result.score;
+      ++cell.second;
+    }
+    for (const auto& [key, cell] : cells) {
+      const std::string text = Cell(cell.first / cell.second);
+      EXPECT_NE(row.find(" " + text + " |"), std::string::npos)
+          << key.first << "@" << key.second << " mean " << text
+          << " missing from row: " << row;
     }
   }
 }

@@ -20,6 +20,22 @@ TEST(MetricForTaskTest, MapsHelmetNames) {
   EXPECT_THROW(MetricForTask("narrativeqa"), std::invalid_argument);
 }
 
+TEST(MetricForTaskTest, OurProxiesAndIclSets) {
+  EXPECT_EQ(MetricForTask("icl_foldoc"), Metric::kIclEm);
+  EXPECT_EQ(MetricForTask("icl_perl_faq"), Metric::kIclEm);
+  EXPECT_EQ(MetricForTask("rag_proxy"), Metric::kSubEm);
+  EXPECT_EQ(MetricForTask("rerank_proxy"), Metric::kNdcg10);
+}
+
+TEST(MetricNameTest, HelmetsNames) {
+  EXPECT_STREQ(MetricName(Metric::kJsonKv), "SubEM");
+  EXPECT_STREQ(MetricName(Metric::kSubEm), "SubEM");
+  EXPECT_STREQ(MetricName(Metric::kRulerRecall), "RULER recall");
+  EXPECT_STREQ(MetricName(Metric::kIclEm), "accuracy");
+  EXPECT_STREQ(MetricName(Metric::kNdcg10), "NDCG@10");
+  EXPECT_STREQ(MetricName(Metric::kRougeL), "ROUGE-L F1");
+}
+
 TEST(ScorePredictionTest, DispatchesToTheMetric) {
   EXPECT_EQ(ScorePrediction(Metric::kIclEm, "label: 4", {"4"}, {}), 1.0);
   EXPECT_EQ(ScorePrediction(Metric::kRulerRecall, "1 2", {"1", "3"}, {}), 0.5);

@@ -5,11 +5,14 @@
 # so the skip reasons are listed), and attention forward + backward TFLOP/s
 # at L = 4K, 16K, 64K (ops/cuda/benchmarks/attention_benchmark) next to
 # PyTorch's scaled_dot_product_attention on the same GPU
-# (tests/gpu/sdpa_benchmark.py; skipped if torch with CUDA is not importable).
+# (tests/gpu/sdpa_benchmark.py; skipped if torch with CUDA is not importable),
+# and the `small` preset's training throughput: tokens/s and MFU against the
+# H100's dense bf16 peak of 989 TFLOP/s, over a few whole optimizer steps
+# (model/cuda/benchmarks/train_throughput).
 # On one H100 the whole script takes a few minutes, most of it the build.
 #
 # Usage: tests/gpu/run_all.sh [RESULTS_FILE]   (default tests/gpu/RESULTS.md)
-# Exits non-zero if a test failed or the benchmark failed (a benchmark that
+# Exits non-zero if a test failed or a benchmark failed (a benchmark that
 # skips for want of a GPU, status 77, does not count as failing).
 set -uo pipefail
 
@@ -20,26 +23,38 @@ trap 'rm -rf "${work}"' EXIT
 log="${work}/bazel.log"
 ours="${work}/attention.csv"
 sdpa="${work}/sdpa.csv"
+training="${work}/training.csv"
 
 # One GPU: run its tests one at a time, and always rerun them (no cache).
 bazel test //tests/... --test_tag_filters=gpu --test_summary=short \
   --cache_test_results=no --local_test_jobs=1 2>&1 | tee "${log}"
 status=${PIPESTATUS[0]}
 
-bazel build //ops/cuda/benchmarks:attention_benchmark 2>&1 | tee -a "${log}"
-bench_status=${PIPESTATUS[0]}
-if [[ ${bench_status} -eq 0 ]]; then
-  timeout 300 "$(bazel info bazel-bin 2>/dev/null)/ops/cuda/benchmarks/attention_benchmark" \
+bazel build //ops/cuda/benchmarks:attention_benchmark \
+  //model/cuda/benchmarks:train_throughput 2>&1 | tee -a "${log}"
+build_status=${PIPESTATUS[0]}
+bench_status=${build_status}
+training_status=${build_status}
+bin="$(bazel info bazel-bin 2>/dev/null)"
+if [[ ${build_status} -eq 0 ]]; then
+  timeout 300 "${bin}/ops/cuda/benchmarks/attention_benchmark" \
     >"${ours}" 2>"${work}/attention.err"
   bench_status=$?
   cat "${ours}" "${work}/attention.err"
+  timeout 240 "${bin}/model/cuda/benchmarks/train_throughput" \
+    >"${training}" 2>"${work}/training.err"
+  training_status=$?
+  cat "${training}" "${work}/training.err"
 fi
 timeout 300 python3 tests/gpu/sdpa_benchmark.py >"${sdpa}" 2>"${work}/sdpa.err"
 sdpa_status=$?
 cat "${sdpa}" "${work}/sdpa.err"
-if [[ ${status} -eq 0 && ${bench_status} -ne 0 && ${bench_status} -ne 77 ]]; then
-  status=${bench_status}
-fi
+for benchmark_status in ${bench_status} ${training_status}; do
+  if [[ ${status} -eq 0 && ${benchmark_status} -ne 0 &&
+    ${benchmark_status} -ne 77 ]]; then
+    status=${benchmark_status}
+  fi
+done
 
 # A CSV of attention_benchmark / sdpa_benchmark as a Markdown table.
 csv_table() {
@@ -126,6 +141,30 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
       FILENAME == ARGV[1] { ours[$2] = $9; next }
       ($2 in ours) && $9 > 0 { printf "- L = %s: %.1f%%\n", $2, 100 * ours[$2] / $9 }' \
       "${ours}" "${sdpa}"
+  fi
+  echo
+  echo "## Training throughput, small preset"
+  echo
+  echo "d_model 768, 12 layers, 12 query / 4 kv heads, ffn 2048, vocabulary"
+  echo "32768 (tied), bf16; whole optimizer steps (micro-batches of one"
+  echo "sequence of one causal document, gradient norm, clipping, AdamW), 2"
+  echo "warm-up steps then 5 timed. Model FLOPs per token: 6 N_matmul +"
+  echo "12 n_layers d_model (L + 1) / 2; MFU against 989 TFLOP/s (H100 SXM"
+  echo "dense bf16)."
+  echo
+  if [[ ${training_status} -eq 0 ]]; then
+    awk -F, 'NR == 1 {
+        print "| preset | dtype | L | sequences / step | step ms | tokens/s | model TFLOP/s | MFU % |"
+        print "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        next
+      }
+      { printf "|"; for (i = 1; i <= NF; ++i) printf " %s |", $i; print "" }' \
+      "${training}"
+  else
+    echo "train_throughput: status ${training_status}:"
+    echo '```'
+    cat "${work}/training.err"
+    echo '```'
   fi
 } >"${results}"
 

@@ -241,10 +241,12 @@ TEST(LlamaTest, RopeThetaChangesTheModel) {
 }
 
 // Loss and gradients of one ForwardBackward with `threads` threads.
-std::vector<float> LossAndGrads(int threads, const PackedSequence& seq) {
+std::vector<float> LossAndGrads(int threads, const PackedSequence& seq,
+                                bool recompute = false) {
   Llama model(TinyConfig(false));
   model.Initialize(9);
   model.SetThreads(threads);
+  model.SetActivationRecomputation(recompute);
   model.ZeroGrads();
   const LossSum loss = model.ForwardBackward(seq, true, 0.01f);
   std::vector<float> result(model.grads(),
@@ -265,6 +267,15 @@ TEST(LlamaTest, ForwardBackwardIsByteIdentical) {
   EXPECT_EQ(0, std::memcmp(two.data(), two_again.data(), bytes));
   // The tiling never depends on the thread count.
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), bytes));
+}
+
+TEST(LlamaTest, ActivationRecomputationGivesTheSameBytes) {
+  const PackedSequence seq = RandomSequence(300, {0, 5, 100, 101, 300}, 10);
+  const std::vector<float> stored = LossAndGrads(2, seq);
+  const std::vector<float> recomputed = LossAndGrads(2, seq, true);
+  ASSERT_EQ(stored.size(), recomputed.size());
+  EXPECT_EQ(0, std::memcmp(stored.data(), recomputed.data(),
+                           stored.size() * sizeof(float)));
 }
 
 TEST(LlamaTest, GradientsAccumulateAcrossCalls) {

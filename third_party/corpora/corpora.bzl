@@ -151,8 +151,19 @@ filegroup(
 exports_files(["package.txt", "copyright"])
 """
 
-# Never read: test suites, and names Bazel labels cannot hold.
-_ALWAYS_EXCLUDED = ["**/test/**", "**/tests/**", "**/* *"]
+# Never read: test suites, names Bazel labels cannot hold, and the files
+# this rule itself writes at the repository's top (a "*" pattern would
+# otherwise read BUILD and WORKSPACE as fortune cookies).
+_ALWAYS_EXCLUDED = [
+    "**/test/**",
+    "**/tests/**",
+    "**/* *",
+    "BUILD",
+    "BUILD.bazel",
+    "WORKSPACE",
+    "copyright",
+    "package.txt",
+]
 
 def _owned_files(repository_ctx, package, root):
     """The regular files (no symlinks) that `package` installs under root."""

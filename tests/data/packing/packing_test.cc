@@ -4,6 +4,7 @@
 
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "data/packing/mixture.h"
 
@@ -165,6 +166,44 @@ TEST(Mixture, ProportionsAreExactByTokens) {
     EXPECT_EQ(read.rows[i].domain, mixture.rows[i].domain);
   }
   EXPECT_EQ(read.config, mixture.config);
+}
+
+// The documents whose tokens appear in `rows` (token value / 100).
+std::set<int> DocumentsIn(const std::vector<PackedRow>& rows) {
+  std::set<int> documents;
+  for (const auto& row : rows) {
+    for (const int32_t token : row.tokens) {
+      if (token != kSpecial.bos && token != kSpecial.eos) {
+        documents.insert(token / 100);
+      }
+    }
+  }
+  return documents;
+}
+
+TEST(Mixture, FullLengthAndShorterChunksOfADomainShareNoDocument) {
+  std::map<std::string, TokenShard> shards;
+  // Documents 0-3 fill a 32-token sequence; 4-9 only an 8-token chunk.
+  shards["code"] = MakeShard("code", {100, 90, 80, 70, 20, 25, 12, 14, 16, 18});
+  config::MixtureConfig config;
+  config.set_seq_len(32);
+  config.set_num_sequences(20);
+  for (const int chunk_len : {0, 8}) {
+    auto* d = config.add_domains();
+    d->set_domain("code");
+    d->set_proportion(0.5);
+    d->set_role(config::LONG);
+    d->set_chunk_len(chunk_len);
+  }
+  const Mixture mixture = BuildMixture(config, shards, kSpecial);
+  std::vector<PackedRow> full, packed;
+  for (const auto& row : mixture.rows) {
+    (row.domain == 0 ? full : packed).push_back(row);
+  }
+  ASSERT_EQ(full.size(), 10u);
+  ASSERT_EQ(packed.size(), 10u);
+  for (const int d : DocumentsIn(full)) EXPECT_LT(d, 4);
+  for (const int d : DocumentsIn(packed)) EXPECT_GE(d, 4);
 }
 
 TEST(Mixture, LongDomainWithoutLongDocumentsIsAnError) {

@@ -158,5 +158,39 @@ TEST(NiahMultivalueTest, FourNeedlesOnceAtSampledDepths) {
       std::invalid_argument);
 }
 
+TEST(NiahSingleTest, OneNeedleAtItsDepthWithTheSingleValuePrompt) {
+  const std::string haystack = Prose(40);
+  const auto samples = GenerateNiahMultivalue(
+      {kTarget, kGeneration, 20, 7, /*num_values=*/1}, haystack, WordCounter());
+  ASSERT_EQ(samples.size(), 20u);
+  std::set<int> depth_indices;
+  for (const auto& s : samples) {
+    ASSERT_EQ(s.answers.size(), 1u);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        s.prompt, m,
+        std::regex("What is the special magic number for ([a-z]+-[a-z]+) "
+                   "mentioned in the provided text\\?\nThe special magic "
+                   "number for [a-z]+-[a-z]+ mentioned in the provided text "
+                   "is$")));
+    const std::string needle = "One of the special magic numbers for " +
+                               std::string(m[1]) + " is: " + s.answers[0] + ".";
+    ASSERT_EQ(Count(s.prompt, needle), 1);
+    // The depth decile says where the needle is among the sentences.
+    const size_t start = s.prompt.find("afterwards.\n") + 12;
+    const std::string context = s.prompt.substr(start);
+    const double depth = static_cast<double>(Sentences(
+                             context.substr(0, context.find(needle)))) /
+                         Sentences(context);
+    EXPECT_NEAR(depth, (s.depth_index + 0.5) / 10, 0.1);
+    depth_indices.insert(s.depth_index);
+    ExpectLengthWithin2Percent(s.prompt, WordCounter());
+  }
+  EXPECT_GE(depth_indices.size(), 5u);
+  EXPECT_THROW(GenerateNiahMultivalue({kTarget, kGeneration, 1, 42, 0},
+                                      haystack, WordCounter()),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace prolong::data

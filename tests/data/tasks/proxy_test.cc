@@ -48,16 +48,32 @@ TEST(QaProxyTest, ClozeFromTheKeptDocument) {
   }
 }
 
-TEST(QaProxyTest, DeterministicAndFailsWithoutCandidates) {
+TEST(QaProxyTest, DeterministicAndEmptyWithoutCandidates) {
   const auto a =
       GenerateQaProxy({kTarget, kGeneration, 3}, Prose(400), WordCounter());
   const auto b =
       GenerateQaProxy({kTarget, kGeneration, 3}, Prose(400), WordCounter());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].prompt, b[i].prompt);
-  EXPECT_THROW(GenerateQaProxy({kTarget, kGeneration, 3},
-                               "all lower case words. nothing salient here.",
-                               WordCounter()),
-               std::runtime_error);
+  EXPECT_TRUE(GenerateQaProxy({kTarget, kGeneration, 3},
+                              "all lower case words. nothing salient here.",
+                              WordCounter())
+                  .empty());
+}
+
+TEST(QaProxyTest, AnswersAreRarePlainWordsWithinOneParagraph) {
+  // "Perl" occurs in every sentence (a guessable topic word), "$AoA[0]" is
+  // code, and "Heading Words" has no period: none may be blanked.
+  std::string document = "Heading Words\n\n";
+  for (int i = 0; i < 30; ++i) {
+    document +=
+        "Then Perl ran $AoA[0] in Place" + std::to_string(i) + " quickly. ";
+  }
+  const auto samples = GenerateQaProxy({400, 10, 5}, document, WordCounter());
+  ASSERT_EQ(samples.size(), 5u);
+  for (const auto& s : samples) {
+    EXPECT_EQ(s.answers[0].rfind("Place", 0), 0u) << s.answers[0];
+    EXPECT_EQ(s.prompt.find("Fill in the blank: Heading"), std::string::npos);
+  }
 }
 
 TEST(SummaryProxyTest, LeadIsTheTargetAndBodyIsTheContext) {

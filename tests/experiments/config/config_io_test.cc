@@ -87,6 +87,11 @@ TEST(Validate, MixtureProportionsMustSumToOne) {
   b->set_role(SHORT);
   b->set_proportion(0.7);
   EXPECT_TRUE(Validate(config).empty());
+  // ... and as long data of two chunk lengths (the stage-2 mix).
+  config.set_seq_len(512);
+  b->set_role(LONG);
+  b->set_chunk_len(64);
+  EXPECT_TRUE(Validate(config).empty());
 }
 
 TEST(Validate, ModelShapesMustAgree) {
@@ -98,6 +103,17 @@ TEST(Validate, ModelShapesMustAgree) {
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_THAT(problems[0], HasSubstr("field model.d_model: must be divisible"));
   EXPECT_THAT(problems[1], HasSubstr("field model.n_kv_heads: must divide"));
+}
+
+TEST(Validate, Bfloat16TrainingNeedsAGpu) {
+  TrainStageConfig config;
+  config.set_name("stage");
+  config.set_compute_dtype(BF16);
+  auto problems = Validate(config, "");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], HasSubstr("field compute_dtype: BF16 needs device"));
+  config.set_device(CUDA);
+  EXPECT_TRUE(Validate(config, "").empty());
 }
 
 }  // namespace

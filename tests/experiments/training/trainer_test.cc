@@ -145,6 +145,33 @@ TEST(Trainer, ResumeAfterAStopEqualsAnUninterruptedRun) {
   EXPECT_EQ(whole.optimizer.adam_step, saved.optimizer.adam_step);
 }
 
+TEST(Trainer, SnapshotsHoldTheModelAfterTheirStepAndLeaveTheRunUnchanged) {
+  const auto config = StageConfig();
+  const auto mixture = RandomMixture(18, 32);
+  const std::string dir = TempDir("snapshots");
+  TrainingRun whole = Fresh(config), stopped = Fresh(config);
+  TrainerOptions options;
+  options.snapshots = {{2, dir + "/at2.h5"}, {5, dir + "/at5.h5"}};
+  TrainStage(config, mixture, whole.model.get(), &whole.optimizer,
+             &whole.position, options);
+  TrainerOptions stop;
+  stop.stop_after_steps = 5;
+  TrainStage(config, mixture, stopped.model.get(), &stopped.optimizer,
+             &stopped.position, stop);
+
+  const model::Checkpoint at5 = model::ReadCheckpoint(dir + "/at5.h5");
+  const int64_t n = whole.model->num_parameters();
+  EXPECT_EQ(at5.position.stage_step, 5);
+  EXPECT_TRUE(SameBytes(at5.model->params(), stopped.model->params(), n));
+  EXPECT_TRUE(SameBytes(at5.optimizer.m.data(), stopped.optimizer.m.data(), n));
+  EXPECT_EQ(model::ReadCheckpoint(dir + "/at2.h5").position.stage_step, 2);
+  // Writing snapshots does not change the run.
+  TrainingRun plain = Fresh(config);
+  TrainStage(config, mixture, plain.model.get(), &plain.optimizer,
+             &plain.position, {});
+  EXPECT_TRUE(SameBytes(whole.model->params(), plain.model->params(), n));
+}
+
 TEST(Trainer, MomentsCarryOverAndScheduleRestartsAcrossStages) {
   auto config = StageConfig();
   const auto mixture = RandomMixture(18, 32);
