@@ -423,6 +423,7 @@ _MAX_NEW_TOKENS = {
     "ruler_niah_single": 16,
     "icl_foldoc": 10,
     "icl_perl_faq": 10,
+    "icl_debian_sections": 10,
     "rag_proxy": 20,
     "rerank_proxy": 60,
     "qa_proxy": 16,
@@ -436,6 +437,7 @@ _NEEDS_MATERIAL = [
     "ruler_niah_single",
     "icl_foldoc",
     "icl_perl_faq",
+    "icl_debian_sections",
     "rag_proxy",
     "rerank_proxy",
     "qa_proxy",
@@ -585,7 +587,12 @@ results_table = rule(
 
 def _paper_tables_impl(ctx):
     preset = ctx.attr._preset[BuildSettingInfo].value
-    lines = ['preset: "%s"' % preset]
+    values = preset_values(ctx)
+    lines = [
+        'preset: "%s"' % preset,
+        "eval_samples: %d" % values.eval_samples,
+        "lm_eval_samples: %d" % values.lm_eval_samples,
+    ]
     inputs = []
     for target in ctx.attr.tables:
         info = target[TableInfo]

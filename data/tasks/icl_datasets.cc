@@ -1,11 +1,14 @@
 #include "data/tasks/icl_datasets.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
+#include "data/io/checksum.h"
 #include "data/tasks/pod_text.h"
 #include "data/tasks/sentences.h"
 
@@ -78,6 +81,41 @@ FoldocEntry ReadFoldocEntry(const std::string& document) {
   return {category, FirstWords(headword + ": " + sentences[0], kIclTextWords)};
 }
 
+// The `count` most frequent keys of `counts`, ties by name.
+std::set<std::string> MostFrequent(const std::map<std::string, int>& counts,
+                                   int count) {
+  std::vector<std::pair<int, std::string>> ranked;
+  for (const auto& [key, n] : counts) ranked.push_back({-n, key});
+  std::sort(ranked.begin(), ranked.end());
+  std::set<std::string> kept;
+  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < count; ++i) {
+    kept.insert(ranked[i].second);
+  }
+  return kept;
+}
+
+struct PackageText {
+  std::string package;
+  LabelledText labelled;
+};
+
+// The package's section (archive component dropped) and description
+// text; label empty when the document is not a package description.
+PackageText ReadPackageDocument(const Document& document) {
+  const std::string kSection = "Section: ";
+  const size_t line_end = document.text.find('\n');
+  if (document.text.rfind(kSection, 0) != 0 || line_end == std::string::npos) {
+    return {};
+  }
+  std::string section =
+      document.text.substr(kSection.size(), line_end - kSection.size());
+  section = section.substr(section.rfind('/') + 1);
+  std::string text =
+      FirstWords(document.text.substr(line_end + 1), kIclTextWords);
+  if (section.empty() || text.empty()) return {};
+  return {document.name, {std::move(text), std::move(section)}};
+}
+
 }  // namespace
 
 std::vector<LabelledText> FoldocCategoryTexts(
@@ -90,18 +128,11 @@ std::vector<LabelledText> FoldocCategoryTexts(
     ++counts[entry.category];
     entries.push_back(std::move(entry));
   }
-  std::vector<std::pair<int, std::string>> ranked;
-  for (const auto& [category, count] : counts)
-    ranked.push_back({-count, category});
-  std::sort(ranked.begin(), ranked.end());
-  if (ranked.size() < 2) {
+  if (counts.size() < 2) {
     throw std::invalid_argument(
         "FOLDOC categories: fewer than 2 categories (not a FOLDOC corpus?)");
   }
-  std::set<std::string> kept;
-  for (size_t i = 0; i < ranked.size() && i < kFoldocCategories; ++i) {
-    kept.insert(ranked[i].second);
-  }
+  const std::set<std::string> kept = MostFrequent(counts, kFoldocCategories);
   std::vector<LabelledText> texts;
   for (FoldocEntry& entry : entries) {
     if (kept.count(entry.category) > 0) {
@@ -130,6 +161,58 @@ std::vector<LabelledText> PerlFaqSectionTexts(
   if (sections.size() < 2) {
     throw std::invalid_argument(
         "Perl FAQ sections: fewer than 2 sections (not a Perl FAQ corpus?)");
+  }
+  return texts;
+}
+
+std::vector<LabelledText> PackageSectionTexts(
+    const std::vector<Document>& packages) {
+  std::vector<PackageText> entries;
+  std::map<std::string, int> text_counts;
+  for (const Document& document : packages) {
+    PackageText entry = ReadPackageDocument(document);
+    if (entry.labelled.label.empty()) continue;
+    ++text_counts[entry.labelled.text];
+    entries.push_back(std::move(entry));
+  }
+  std::map<std::string, int> section_counts;
+  for (const PackageText& entry : entries) {
+    if (text_counts[entry.labelled.text] == 1) {
+      ++section_counts[entry.labelled.label];
+    }
+  }
+  if (section_counts.size() < 2) {
+    throw std::invalid_argument(
+        "Debian package sections: fewer than 2 sections (not a package "
+        "description corpus?)");
+  }
+  const std::set<std::string> kept =
+      MostFrequent(section_counts, kPackageSections);
+  int per_section = kPackageSectionTexts;
+  for (const std::string& section : kept) {
+    per_section = std::min(per_section, section_counts[section]);
+  }
+  // Per kept section, its entries by (hash of the package name, index).
+  std::map<std::string, std::vector<std::pair<uint64_t, size_t>>> ranked;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const PackageText& entry = entries[i];
+    if (text_counts[entry.labelled.text] != 1 ||
+        kept.count(entry.labelled.label) == 0) {
+      continue;
+    }
+    ranked[entry.labelled.label].push_back(
+        {io::Fnv1a64(entry.package.data(), entry.package.size()), i});
+  }
+  std::vector<bool> chosen(entries.size(), false);
+  for (auto& [section, members] : ranked) {
+    std::sort(members.begin(), members.end());
+    for (int k = 0; k < per_section; ++k) {
+      chosen[members[k].second] = true;
+    }
+  }
+  std::vector<LabelledText> texts;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (chosen[i]) texts.push_back(std::move(entries[i].labelled));
   }
   return texts;
 }

@@ -137,6 +137,8 @@ TaskInfo DescribeTask(config::TaskKind kind) {
       return {"icl_foldoc", "ICL", true};
     case config::ICL_PERL_FAQ:
       return {"icl_perl_faq", "ICL", true};
+    case config::ICL_DEBIAN_SECTIONS:
+      return {"icl_debian_sections", "ICL", true};
     case config::RAG_PROXY:
       return {"rag_proxy", "RAG", true};
     case config::RERANK_PROXY:
@@ -188,6 +190,10 @@ std::vector<data::EvalSample> GenerateTaskSamples(
       return data::GenerateIcl(
           {length, generation, task.samples(), seed},
           data::PerlFaqSectionTexts(Material(task, materials)), count_tokens);
+    case config::ICL_DEBIAN_SECTIONS:
+      return data::GenerateIcl(
+          {length, generation, task.samples(), seed},
+          data::PackageSectionTexts(Material(task, materials)), count_tokens);
     case config::RAG_PROXY: {
       const data::RagMaterial material = data::ManPageRagMaterial(
           Material(task, materials), kProxyPassageWords);

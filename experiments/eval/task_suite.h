@@ -10,6 +10,7 @@
 //   RULER_NIAH_SINGLE ruler_niah_single_2  NIAH  prose      no
 //   ICL_FOLDOC      icl_foldoc       ICL       foldoc     yes
 //   ICL_PERL_FAQ    icl_perl_faq     ICL       perl_faq   yes
+//   ICL_DEBIAN_SECTIONS icl_debian_sections  ICL  package_descriptions  yes
 //   RAG_PROXY       rag_proxy        RAG       man pages  yes
 //   RERANK_PROXY    rerank_proxy     Re-rank   man pages  yes
 //   QA_PROXY        qa_proxy         QA        books      no

@@ -1,5 +1,5 @@
 // Builds a corpus (documents with a domain and a manifest) from the files of
-// installed Debian packages.
+// installed Debian packages, or from apt's package index.
 //
 //   corpus_main --files=LIST --strip_prefix=DIR --reader=code_repos
 //       --domain=code_repos --name=code --package_info=package.txt
@@ -8,6 +8,8 @@
 // package.txt (third_party/corpora/corpora.bzl) has one block per package:
 // "package:", "version:", "root:" and "mount:" lines; a corpus of several
 // packages holds each one's files under a directory named after it.
+// third_party/corpora/package_descriptions.bzl writes one block for apt's
+// index.
 #include <gflags/gflags.h>
 #include <google/protobuf/text_format.h>
 
@@ -18,6 +20,7 @@
 #include <stdexcept>
 
 #include "data/corpus/code_repos_reader.h"
+#include "data/corpus/debian_packages_reader.h"
 #include "data/corpus/dictd_reader.h"
 #include "data/corpus/fortunes_reader.h"
 #include "data/corpus/html_pages_reader.h"
@@ -33,7 +36,8 @@ DEFINE_string(strip_prefix, "",
               "path inside the source tree.");
 DEFINE_string(reader, "code_repos",
               "How files become documents: code_repos, text_files, "
-              "html_pages, dictd, fortunes, pod_faq or man_pages.");
+              "html_pages, dictd, fortunes, pod_faq, man_pages or "
+              "debian_packages.");
 DEFINE_string(name, "", "Corpus name.");
 DEFINE_string(domain, "", "Domain of every document.");
 DEFINE_string(package_info, "", "package.txt of the Debian corpus repository.");
@@ -74,6 +78,7 @@ data::Corpus ReadFiles(const std::vector<data::SourceFile>& files,
       {"fortunes", data::ReadFortunes},
       {"pod_faq", data::ReadPodFaq},
       {"man_pages", data::ReadManPages},
+      {"debian_packages", data::ReadDebianPackages},
   };
   const auto reader = readers.find(FLAGS_reader);
   if (reader == readers.end()) {

@@ -200,9 +200,14 @@ void BuildReport() {
       "(see each table's datasets line); the paper's \"Avg\" covers its six "
       "categories. Small presets train tiny models for minutes: a finding "
       "that does not hold here has not been refuted, only not reproduced "
-      "at this scale.\n\n**" +
-      std::to_string(held) + " of " + std::to_string(checked) +
-      " findings hold at this scale.**\n\n" + findings;
+      "at this scale. A finding that holds by a point or two may be sampling "
+      "noise: this preset scores " +
+      std::to_string(spec.eval_samples()) +
+      " samples per task and length, and " +
+      std::to_string(spec.lm_eval_samples()) +
+      " per multiple-choice task.\n\n**" + std::to_string(held) + " of " +
+      std::to_string(checked) + " findings hold at this scale.**\n\n" +
+      findings;
   if (!FLAGS_markdown.empty())
     io::WriteFileAtomically(FLAGS_markdown, markdown);
   if (!FLAGS_latex.empty()) io::WriteFileAtomically(FLAGS_latex, latex);

@@ -26,7 +26,8 @@ const Materials& RealMaterials() {
   static const Materials* materials = new Materials(ReadMaterials(
       {"foldoc=data/sources/foldoc.h5", "perl_faq=data/sources/perl_faq.h5",
        "man_pages=data/sources/linux_man_pages.h5",
-       "books=data/sources/perl_manual.h5"}));
+       "books=data/sources/perl_manual.h5",
+       "package_descriptions=data/sources/package_descriptions.h5"}));
   return *materials;
 }
 
@@ -61,6 +62,7 @@ std::vector<config::TaskConfig> Suite(int length) {
           Task(config::RULER_NIAH_MV, 40, "books"),
           Task(config::ICL_FOLDOC, 10, "foldoc"),
           Task(config::ICL_PERL_FAQ, 10, "perl_faq"),
+          Task(config::ICL_DEBIAN_SECTIONS, 10, "package_descriptions"),
           Task(config::RAG_PROXY, 20, "man_pages"),
           Task(config::RERANK_PROXY, 60, "man_pages"),
           Task(config::QA_PROXY, 16, "books"),
@@ -132,8 +134,7 @@ TEST(TaskSuiteTest, RealMaterialFillsEveryPromptWithGoldWhereClaimed) {
           EXPECT_EQ(grades.size(), std::min<size_t>(4, sample.qrels.size()));
           EXPECT_EQ(*grades.rbegin(), 3);
         } else if (task.kind() != config::SUMM_PROXY &&
-                   task.kind() != config::ICL_FOLDOC &&
-                   task.kind() != config::ICL_PERL_FAQ) {
+                   info.category != "ICL") {
           // Recall, RAG and QA answers are in the context (the QA proxy's
           // in the document's copy of the sentence the question blanks).
           bool found = false;
@@ -154,23 +155,34 @@ TEST(TaskSuiteTest, RealMaterialFillsEveryPromptWithGoldWhereClaimed) {
   }
 }
 
+// Each ICL kind with its material, its data set and how many labels it has.
+struct IclCase {
+  config::TaskKind kind;
+  std::string material;
+  std::vector<data::LabelledText> (*dataset)(
+      const std::vector<data::Document>&);
+  size_t labels;
+};
+
 TEST(TaskSuiteTest, IclTestItemsAreLabelBalancedWithPermutedIntegers) {
-  for (const auto kind : {config::ICL_FOLDOC, config::ICL_PERL_FAQ}) {
-    const bool foldoc = kind == config::ICL_FOLDOC;
-    const auto& documents =
-        RealMaterials().at(foldoc ? "foldoc" : "perl_faq").documents;
-    const auto dataset = foldoc ? data::FoldocCategoryTexts(documents)
-                                : data::PerlFaqSectionTexts(documents);
+  const std::vector<IclCase> cases = {
+      {config::ICL_FOLDOC, "foldoc", data::FoldocCategoryTexts, 6},
+      {config::ICL_PERL_FAQ, "perl_faq", data::PerlFaqSectionTexts, 9},
+      {config::ICL_DEBIAN_SECTIONS, "package_descriptions",
+       data::PackageSectionTexts, data::kPackageSections}};
+  for (const IclCase& icl : cases) {
+    SCOPED_TRACE(icl.material);
+    const auto dataset =
+        icl.dataset(RealMaterials().at(icl.material).documents);
     std::map<std::string, std::string> label_of;
     std::set<std::string> labels;
     for (const auto& item : dataset) {
       label_of[item.text] = item.label;
       labels.insert(item.label);
     }
-    ASSERT_EQ(labels.size(), foldoc ? 6u : 9u);
-    const auto samples =
-        GenerateTaskSamples(Task(kind, 10, foldoc ? "foldoc" : "perl_faq"),
-                            1024, 7, Counter(), RealMaterials());
+    ASSERT_EQ(labels.size(), icl.labels);
+    const auto samples = GenerateTaskSamples(
+        Task(icl.kind, 10, icl.material), 1024, 7, Counter(), RealMaterials());
     std::map<std::string, int> per_label;
     std::set<std::string> integers;
     for (const auto& sample : samples) {

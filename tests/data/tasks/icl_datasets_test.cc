@@ -75,6 +75,102 @@ TEST(PerlFaqSectionTextsTest, LabelIsTheSectionTextTheQuestion) {
   EXPECT_THROW(PerlFaqSectionTexts({faq[0]}), std::invalid_argument);
 }
 
+// A package as the debian_packages reader stores it.
+Document Package(const std::string& name, const std::string& section,
+                 const std::string& description) {
+  return {name, "Section: " + section + "\n" + description};
+}
+
+// Section "secI" (I = 0..11) has 20 - I packages with texts of their own;
+// sec3's are in contrib. sec10 and sec11 also hold three packages each
+// with a shared synopsis, which would rank them above sec9 if counted.
+std::vector<Document> Packages() {
+  std::vector<Document> docs = {{"README", "not a package"}};
+  for (int i = 0; i < 12; ++i) {
+    const std::string section = "sec" + std::to_string(i);
+    for (int k = 0; k < 20 - i; ++k) {
+      const std::string id = std::to_string(i) + "-" + std::to_string(k);
+      docs.push_back(Package("pkg" + id, (i == 3 ? "contrib/" : "") + section,
+                             "Tool number " + id +
+                                 " for widgets\nMore  about it.\n\n"
+                                 "  Indented line."));
+    }
+  }
+  for (int i = 10; i < 12; ++i) {
+    for (int k = 0; k < 3; ++k) {
+      docs.push_back(Package("dummy" + std::to_string(i) + std::to_string(k),
+                             "sec" + std::to_string(i),
+                             "transitional dummy package"));
+    }
+  }
+  return docs;
+}
+
+std::map<std::string, int> LabelCounts(const std::vector<LabelledText>& texts) {
+  std::map<std::string, int> counts;
+  for (const auto& item : texts) ++counts[item.label];
+  return counts;
+}
+
+TEST(PackageSectionTextsTest, TheMostFrequentSectionsBalancedWithoutTheLabel) {
+  const auto texts = PackageSectionTexts(Packages());
+  std::map<std::string, int> expected;
+  for (int i = 0; i < kPackageSections; ++i) {
+    expected["sec" + std::to_string(i)] = 11;  // sec9's count
+  }
+  EXPECT_EQ(LabelCounts(texts), expected);
+  // The synopsis and long description, whitespace collapsed; no Section
+  // line, no shared synopsis.
+  const std::string tail = " for widgets More about it. Indented line.";
+  for (const auto& item : texts) {
+    EXPECT_EQ(item.text.rfind("Tool number ", 0), 0u) << item.text;
+    ASSERT_GT(item.text.size(), tail.size());
+    EXPECT_EQ(item.text.substr(item.text.size() - tail.size()), tail);
+    EXPECT_EQ(item.text.find("sec"), std::string::npos) << item.text;
+  }
+}
+
+TEST(PackageSectionTextsTest, EverySectionIsCutToTheSameNumber) {
+  std::vector<Document> docs;
+  for (int i = 0; i <= kPackageSections; ++i) {
+    for (int k = 0; k < kPackageSectionTexts + 5 * (kPackageSections - i);
+         ++k) {
+      const std::string id = std::to_string(i) + "-" + std::to_string(k);
+      docs.push_back(
+          Package("pkg" + id, "s" + std::to_string(i), "Text " + id));
+    }
+  }
+  const auto texts = PackageSectionTexts(docs);
+  const auto counts = LabelCounts(texts);
+  ASSERT_EQ(counts.size(), static_cast<size_t>(kPackageSections));
+  EXPECT_EQ(counts.count("s" + std::to_string(kPackageSections)), 0u);
+  for (const auto& [label, n] : counts) {
+    EXPECT_EQ(n, kPackageSectionTexts) << label;
+  }
+  // Deterministic, and the same subset whatever the corpus order.
+  EXPECT_EQ(PackageSectionTexts(docs).size(), texts.size());
+  std::vector<Document> reversed(docs.rbegin(), docs.rend());
+  std::set<std::string> forward_texts, reversed_texts;
+  for (const auto& item : texts) forward_texts.insert(item.text);
+  for (const auto& item : PackageSectionTexts(reversed)) {
+    reversed_texts.insert(item.text);
+  }
+  EXPECT_EQ(forward_texts, reversed_texts);
+  // Not the first packages in corpus order: s0 keeps some of its last 50.
+  int late = 0;
+  for (int k = kPackageSectionTexts; k < kPackageSectionTexts + 50; ++k) {
+    late += forward_texts.count("Text 0-" + std::to_string(k));
+  }
+  EXPECT_GT(late, 0);
+}
+
+TEST(PackageSectionTextsTest, RejectsOtherCorpora) {
+  EXPECT_THROW(PackageSectionTexts({{"a", "plain text"}}),
+               std::invalid_argument);
+  EXPECT_THROW(PackageSectionTexts({Package("a", "net", "One")}),
+               std::invalid_argument);
+}
+
 TEST(IclDatasetsTest, GeneratedTestItemsAreLabelBalanced) {
   const auto texts = FoldocCategoryTexts(Foldoc());
   std::map<std::string, std::string> label_of;
