@@ -364,6 +364,15 @@ def _check_recipe(where, overrides):
     if stage2 not in ("", "stage2", "stage2_at_stage1_length"):
         fail("%s: stage2 %r is not \"\", \"stage2\" or \"stage2_at_stage1_length\"" % (where, stage2))
 
+# Printed under every ablation's table: which columns are proxies.
+PROXY_NOTE = ("RAG, Re-rank, QA and Summ are proxies built from our corpora " +
+              "(man pages, the Perl manual) for HELMET's datasets, and ICL " +
+              "uses real label sets of our own (FOLDOC categories, Perl FAQ " +
+              "sections, Debian package sections): experiments/eval/" +
+              "task_suite.h. Short is a multiple-choice suite on held-out " +
+              "text before SFT, not the paper's HellaSwag/MMLU/ARC/" +
+              "WinoGrande/GSM8K.")
+
 def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, visibility = None):
     """Declares every stage of every variant of an ablation, and its table.
 
@@ -411,7 +420,7 @@ def ablation(name, variants, recipe = {}, title = "", note = "", paper = None, v
         results = results,
         labels = labels,
         title = title or name,
-        note = note,
+        note = (note + " " if note else "") + PROXY_NOTE,
         paper = paper,
         visibility = visibility,
     )
