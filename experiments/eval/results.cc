@@ -8,9 +8,13 @@
 
 namespace prolong::eval {
 
+bool IsPerplexityCategory(const std::string& category) {
+  return category.find("erplexity") != std::string::npos;
+}
+
 double TaskResult::MeanScore() const {
   if (scores.empty()) return 0.0;
-  if (category.find("erplexity") != std::string::npos) {
+  if (IsPerplexityCategory(category)) {
     double log_sum = 0.0;
     for (const double score : scores) log_sum += std::log(score);
     return std::exp(log_sum / static_cast<double>(scores.size()));

@@ -19,6 +19,10 @@
 
 namespace prolong::eval {
 
+// Whether scores of `category` are perplexities ("Perplexity", "Short
+// perplexity"): averaged geometrically, lower is better.
+bool IsPerplexityCategory(const std::string& category);
+
 struct TaskResult {
   std::string task;      // e.g. "json_kv"
   std::string category;  // HELMET category, e.g. "Recall"

@@ -82,7 +82,7 @@ bool InAverage(const std::string& category) {
 }
 
 bool HigherIsBetter(const std::string& category) {
-  return category.find("erplexity") == std::string::npos;
+  return !eval::IsPerplexityCategory(category);
 }
 
 double VariantRow::Column(const std::string& column) const {
