@@ -1,5 +1,7 @@
 #include "ops/attention.h"
 
+#include <omp.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
@@ -223,7 +225,7 @@ float RowMax(const float* s, int lo, int hi) {
 #endif
 }
 
-// s[c] = exp(s[c] * scale - offset) for c in [lo, hi) and 0 for the other c
+// s[c] = 2^(s[c] * scale - offset) for c in [lo, hi) and 0 for the other c
 // in [0, cols); returns the sum of s. s: (cols).
 float ExpRow(float* s, int cols, ColumnRange range, float scale, float offset) {
   const int lo = std::clamp(range.lo, 0, cols);
@@ -237,15 +239,15 @@ float ExpRow(float* s, int cols, ColumnRange range, float scale, float offset) {
   int c = lo;
   for (; c + 8 <= hi; c += 8) {
     const __m256 p =
-        Exp8(_mm256_fmadd_ps(_mm256_loadu_ps(s + c), scale8, offset8));
+        Exp2x8(_mm256_fmadd_ps(_mm256_loadu_ps(s + c), scale8, offset8));
     _mm256_storeu_ps(s + c, p);
     sum = _mm256_add_ps(sum, p);
   }
   if (c < hi) {
     const __m256i lanes = FirstLanes(hi - c);
     const __m256 p =
-        _mm256_and_ps(Exp8(_mm256_fmadd_ps(_mm256_maskload_ps(s + c, lanes),
-                                           scale8, offset8)),
+        _mm256_and_ps(Exp2x8(_mm256_fmadd_ps(_mm256_maskload_ps(s + c, lanes),
+                                             scale8, offset8)),
                       _mm256_castsi256_ps(lanes));
     _mm256_maskstore_ps(s + c, lanes, p);
     sum = _mm256_add_ps(sum, p);
@@ -254,7 +256,7 @@ float ExpRow(float* s, int cols, ColumnRange range, float scale, float offset) {
 #else
   float sum = 0.0f;
   for (int c = lo; c < hi; ++c) {
-    s[c] = Exp(std::fma(s[c], scale, -offset));
+    s[c] = Exp2(std::fma(s[c], scale, -offset));
     sum += s[c];
   }
   return sum;
@@ -262,30 +264,34 @@ float ExpRow(float* s, int cols, ColumnRange range, float scale, float offset) {
 }
 
 // P = exp(S * scale - lse) (0 where masked) of query rows [m0, m0 + rows)
-// against key rows [n0, n0 + cols), S = Q K^T. q_tile: (rows, head_dim) with
-// row stride ldq; kt_tile: (head_dim, cols) with row stride ldkt; probs:
-// (rows, cols).
+// against key rows [n0, n0 + cols), S = Q K^T, as 2^(S * log2_scale -
+// lse * log2(e)) with log2_scale = scale * log2(e). q_tile: (rows, head_dim)
+// with row stride ldq; kt_tile: (head_dim, cols) with row stride ldkt;
+// probs: (rows, cols).
 void RecomputeProbabilities(RowMatrix* probs, const float* q_tile, long ldq,
                             const float* kt_tile, long ldkt, int head_dim,
                             const float* lse_row, const MaskBounds& bounds,
-                            int m0, int n0, float scale) {
+                            int m0, int n0, float log2_scale) {
   const int rows = static_cast<int>(probs->rows());
   const int cols = static_cast<int>(probs->cols());
   Gemm<false>({probs->data(), cols, q_tile, ldq, 1, kt_tile, ldkt, rows, cols,
                head_dim});
   for (int r = 0; r < rows; ++r) {
     ExpRow(probs->data() + static_cast<long>(r) * cols, cols,
-           VisibleColumns(bounds, m0 + r, n0, cols), scale, lse_row[m0 + r]);
+           VisibleColumns(bounds, m0 + r, n0, cols), log2_scale,
+           lse_row[m0 + r] * kLog2e);
   }
 }
 
-// Turns dprobs = dO V^T (rows, cols) into dS = P * (dP - delta) in place,
-// with P = probs (rows, cols) and delta_row[m0 + r] the correction of row r.
+// Turns dprobs = dO V^T (rows, cols) into dS * scale = P * (dP - delta) *
+// scale in place, with P = probs (rows, cols) and delta_row[m0 + r] the
+// correction of row r.
 void SoftmaxBackward(RowMatrix* dprobs, const RowMatrix& probs,
-                     const float* delta_row, int m0) {
+                     const float* delta_row, int m0, float scale) {
   for (int r = 0; r < probs.rows(); ++r) {
-    dprobs->row(r).array() =
-        probs.row(r).array() * (dprobs->row(r).array() - delta_row[m0 + r]);
+    dprobs->row(r).array() = probs.row(r).array() *
+                             (dprobs->row(r).array() - delta_row[m0 + r]) *
+                             scale;
   }
 }
 
@@ -318,62 +324,76 @@ void AttentionForward(float* out, float* lse, const float* q, const float* k,
       MakeMaskBounds(doc_starts, num_docs, document_masking, T);
   const auto [group, tiles, scale, q_stride, kv_stride, tile_size] =
       MakeTileGeometry(T, Hq, Hkv, head_dim, block);
+  const float log2_scale = scale * kLog2e;
   std::vector<float> kt(Hkv * tiles * tile_size);  // (Hkv, tiles, d, block)
 #pragma omp parallel
   {
     TransposeTiles(k, T, Hkv, head_dim, block, kt.data());
-    RowMatrix scores(block, block);     // (Br, Bc): S, then P
-    RowMatrix accum(block, head_dim);   // (Br, d): unnormalised output
-    std::vector<float> row_max(block);  // (Br): max of S * scale so far
-    std::vector<float> row_sum(block);  // (Br)
-    // Tasks (query tile, head), last query tile (the most key tiles) first.
-    // Each task writes only its own rows, so which thread runs it does not
+    RowMatrix scores(block, block);  // (Br, Bc): S, then P
+    // Per query head of the group: (Br, d) unnormalised output; (Br) max of
+    // S * log2_scale so far; (Br) sum of P.
+    std::vector<RowMatrix> accum(group, RowMatrix(block, head_dim));
+    std::vector<float> row_max(group * block);
+    std::vector<float> row_sum(group * block);
+    // Tasks (query tile, kv head), last query tile (the most key tiles)
+    // first, over the group's query heads, which share each key tile. Each
+    // task writes only its own rows, so which thread runs it does not
     // matter.
 #pragma omp for schedule(dynamic, 1)
-    for (int task = 0; task < Hq * tiles; ++task) {
-      const int h = task % Hq;
-      const int kv_head = h / group;
-      const int m0 = (tiles - 1 - task / Hq) * block;
+    for (int task = 0; task < Hkv * tiles; ++task) {
+      const int kv_head = task % Hkv;
+      const int m0 = (tiles - 1 - task / Hkv) * block;
       const int m1 = std::min(T, m0 + block);
       const int rows = m1 - m0;
-      const float* q_tile = q + m0 * q_stride + h * head_dim;
-      accum.resize(rows, head_dim);
-      accum.setZero();
+      for (RowMatrix& a : accum) {
+        a.resize(rows, head_dim);
+        a.setZero();
+      }
       std::fill(row_max.begin(), row_max.end(), kNegInf);
       std::fill(row_sum.begin(), row_sum.end(), 0.0f);
       for (int j = bounds.first_key[m0] / block; j * block < m1; ++j) {
         const int n0 = j * block;
         const int cols = std::min(T, n0 + block) - n0;
-        scores.resize(rows, cols);
-        Gemm<false>({scores.data(), cols, q_tile, q_stride, 1,
-                     kt.data() + (kv_head * tiles + j) * tile_size, block, rows,
-                     cols, head_dim});
-        for (int r = 0; r < rows; ++r) {
-          float* s = scores.data() + static_cast<long>(r) * cols;
-          const ColumnRange range = VisibleColumns(bounds, m0 + r, n0, cols);
-          if (range.hi <= range.lo) {  // the row sees no key of this tile
-            std::fill_n(s, cols, 0.0f);
-            continue;
+        for (int g = 0; g < group; ++g) {
+          const int h = kv_head * group + g;
+          scores.resize(rows, cols);
+          Gemm<false>({scores.data(), cols, q + m0 * q_stride + h * head_dim,
+                       q_stride, 1,
+                       kt.data() + (kv_head * tiles + j) * tile_size, block,
+                       rows, cols, head_dim});
+          for (int r = 0; r < rows; ++r) {
+            float* s = scores.data() + static_cast<long>(r) * cols;
+            const ColumnRange range = VisibleColumns(bounds, m0 + r, n0, cols);
+            if (range.hi <= range.lo) {  // the row sees no key of this tile
+              std::fill_n(s, cols, 0.0f);
+              continue;
+            }
+            // log2_scale > 0, so max(S) * log2_scale rounds to
+            // max(S * log2_scale).
+            float& max = row_max[g * block + r];
+            const float new_max =
+                std::max(max, RowMax(s, range.lo, range.hi) * log2_scale);
+            const float rescale = Exp2(max - new_max);  // 0 when -inf
+            float& sum = row_sum[g * block + r];
+            sum = rescale * sum + ExpRow(s, cols, range, log2_scale, new_max);
+            max = new_max;
+            if (rescale != 1.0f) accum[g].row(r) *= rescale;
           }
-          // scale > 0, so max(S) * scale rounds to max(S * scale).
-          const float new_max =
-              std::max(row_max[r], RowMax(s, range.lo, range.hi) * scale);
-          const float rescale = Exp(row_max[r] - new_max);  // 0 when -inf
-          row_sum[r] =
-              rescale * row_sum[r] + ExpRow(s, cols, range, scale, new_max);
-          row_max[r] = new_max;
-          if (rescale != 1.0f) accum.row(r) *= rescale;
+          Gemm<true>({accum[g].data(), head_dim, scores.data(), cols, 1,
+                      v + n0 * kv_stride + kv_head * head_dim, kv_stride, rows,
+                      head_dim, cols});
         }
-        Gemm<true>({accum.data(), head_dim, scores.data(), cols, 1,
-                    v + n0 * kv_stride + kv_head * head_dim, kv_stride, rows,
-                    head_dim, cols});
       }
-      View out_tile = HeadRows(out, m0, rows, h, Hq, head_dim);
-      for (int r = 0; r < rows; ++r) {
-        // Every query sees at least itself, so row_sum > 0.
-        out_tile.row(r) = accum.row(r) / row_sum[r];
-        lse[static_cast<long>(h) * T + m0 + r] =
-            row_max[r] + std::log(row_sum[r]);
+      for (int g = 0; g < group; ++g) {
+        const int h = kv_head * group + g;
+        View out_tile = HeadRows(out, m0, rows, h, Hq, head_dim);
+        for (int r = 0; r < rows; ++r) {
+          // Every query sees at least itself, so row_sum > 0.
+          const float sum = row_sum[g * block + r];
+          out_tile.row(r) = accum[g].row(r) / sum;
+          lse[static_cast<long>(h) * T + m0 + r] =
+              row_max[g * block + r] * kLn2 + std::log(sum);
+        }
       }
     }
   }
@@ -385,14 +405,33 @@ void AttentionBackward(float* dq, float* dk, float* dv, const float* dout,
                        const int32_t* doc_starts, int num_docs,
                        bool document_masking, int T, int Hq, int Hkv,
                        int head_dim, int block) {
+  // A task covers up to kTaskTiles x kTaskTiles tile pairs: each query and
+  // key tile it reads is reused kTaskTiles times while cached.
+  constexpr int kTaskTiles = 4;
   const MaskBounds bounds =
       MakeMaskBounds(doc_starts, num_docs, document_masking, T);
   const auto [group, tiles, scale, q_stride, kv_stride, tile_size] =
       MakeTileGeometry(T, Hq, Hkv, head_dim, block);
+  const int tile_groups = CeilDiv(tiles, kTaskTiles);
+  // The last query tile that can see each key tile. (tiles)
+  std::vector<int> last_tile(tiles);
+  for (int j = 0; j < tiles; ++j) {
+    last_tile[j] = bounds.last_query[std::min(T, (j + 1) * block) - 1] / block;
+  }
   // (Hkv, tiles, d, block): K^T and V^T of each key tile.
   std::vector<float> kt(Hkv * tiles * tile_size), vt(kt.size());
   // delta (Hq, T): rowsum(dout * out), the softmax backward's correction.
   std::vector<float> delta(static_cast<size_t>(Hq) * T);
+  // Dependence tokens (Hkv, tile_groups): dk, dv rows of a key tile group;
+  // dq rows of a query tile group (for the kv head's query heads).
+  std::vector<char> key_tokens(Hkv * tile_groups);
+  std::vector<char> query_tokens(Hkv * tile_groups);
+  // [[maybe_unused]]: GCC does not count their use in the depend clauses.
+  [[maybe_unused]] char* key_token = key_tokens.data();
+  [[maybe_unused]] char* query_token = query_tokens.data();
+  // Per-thread scratch, (Br, Bc): P, and dP then dS * scale.
+  std::vector<RowMatrix> probs(omp_get_max_threads(), RowMatrix(block, block));
+  std::vector<RowMatrix> dprobs(probs);
 #pragma omp parallel
   {
     TransposeTiles(k, T, Hkv, head_dim, block, kt.data());
@@ -408,90 +447,79 @@ void AttentionBackward(float* dq, float* dk, float* dv, const float* dout,
         delta[static_cast<size_t>(h) * T + t] = sum;
       }
     }
-
-    RowMatrix probs(block, block);   // (Br, Bc)
-    RowMatrix dprobs(block, block);  // (Br, Bc): dP, then dS
-    RowMatrix dk_accum(block, head_dim);
-    RowMatrix dv_accum(block, head_dim);
-    RowMatrix dq_accum(block, head_dim);
-    // Tasks [0, Hkv * tiles): dK, dV of one (key tile, kv head), first key
-    // tile (the most query tiles) first; then [Hkv * tiles, +Hq * tiles): dQ
-    // of one (query tile, head), last query tile first. Each task writes
-    // only its own rows, so which thread runs it does not matter.
-#pragma omp for schedule(dynamic, 1)
-    for (int task = 0; task < (Hkv + Hq) * tiles; ++task) {
-      if (task < Hkv * tiles) {
-        // dK, dV over the query heads of the group and the query tiles that
-        // can see the key tile.
-        const int kv_head = task % Hkv;
-        const int n0 = (task / Hkv) * block;
-        const int n1 = std::min(T, n0 + block);
-        const int cols = n1 - n0;
-        const long tile_offset = (kv_head * tiles + task / Hkv) * tile_size;
-        const float* kt_tile = kt.data() + tile_offset;
-        const float* vt_tile = vt.data() + tile_offset;
-        dk_accum.resize(cols, head_dim);
-        dv_accum.resize(cols, head_dim);
-        dk_accum.setZero();
-        dv_accum.setZero();
-        const int last_tile = bounds.last_query[n1 - 1] / block;
-        for (int h = kv_head * group; h < (kv_head + 1) * group; ++h) {
-          const float* lse_row = lse + static_cast<long>(h) * T;
-          const float* delta_row = delta.data() + static_cast<long>(h) * T;
-          for (int i = n0 / block; i <= last_tile; ++i) {
-            const int m0 = i * block;
-            const int rows = std::min(T, m0 + block) - m0;
-            const float* q_tile = q + m0 * q_stride + h * head_dim;
-            const float* do_tile = dout + m0 * q_stride + h * head_dim;
-            probs.resize(rows, cols);
-            RecomputeProbabilities(&probs, q_tile, q_stride, kt_tile, block,
-                                   head_dim, lse_row, bounds, m0, n0, scale);
-            // dV += P^T dO.
-            Gemm<true>({dv_accum.data(), head_dim, probs.data(), 1, cols,
-                        do_tile, q_stride, cols, head_dim, rows});
-            // dP = dO V^T, then dS; dK += dS^T Q.
-            dprobs.resize(rows, cols);
-            Gemm<false>({dprobs.data(), cols, do_tile, q_stride, 1, vt_tile,
-                         block, rows, cols, head_dim});
-            SoftmaxBackward(&dprobs, probs, delta_row, m0);
-            Gemm<true>({dk_accum.data(), head_dim, dprobs.data(), 1, cols,
-                        q_tile, q_stride, cols, head_dim, rows});
+    // Tasks (kv head, key tile group, query tile group): every tile pair
+    // (query tile i, key tile j) of the two groups with j <= i <=
+    // last_tile[j], for the kv head's query heads; i, then j, then the
+    // head in increasing order. A task adds to the dk, dv rows of its key
+    // tiles and the dq rows of its query tiles; its dependences order the
+    // tasks that add to the same rows as they are created (query groups
+    // increasing for a key group, key groups increasing for a query
+    // group). So every sum is in a fixed order, the same for any task size
+    // and whichever thread runs which task. One explicit task creates them
+    // and waits for them: libgomp frees its dependence table when it ends
+    // (an implicit task's leaks, which LeakSanitizer reports).
+#pragma omp single
+#pragma omp task
+    {
+      for (int key_group = 0; key_group < tile_groups; ++key_group) {
+        const int j0 = key_group * kTaskTiles;
+        const int j1 = std::min(tiles, j0 + kTaskTiles);
+        const int last =
+            *std::max_element(&last_tile[j0], &last_tile[j1 - 1] + 1);
+        for (int kv_head = 0; kv_head < Hkv; ++kv_head) {
+          for (int query_group = key_group; query_group <= last / kTaskTiles;
+               ++query_group) {
+#pragma omp task depend(inout                                           \
+                        : key_token[kv_head * tile_groups + key_group]) \
+    depend(inout                                                        \
+           : query_token[kv_head * tile_groups + query_group])
+            {
+              RowMatrix& p = probs[omp_get_thread_num()];
+              RowMatrix& ds = dprobs[omp_get_thread_num()];
+              const int i0 = query_group * kTaskTiles;
+              for (int i = i0; i < std::min(tiles, i0 + kTaskTiles); ++i) {
+                const int m0 = i * block;
+                const int rows = std::min(T, m0 + block) - m0;
+                for (int j = j0; j < std::min(j1, i + 1); ++j) {
+                  if (i > last_tile[j]) continue;
+                  const int n0 = j * block;
+                  const int cols = std::min(T, n0 + block) - n0;
+                  const long tile_offset = (kv_head * tiles + j) * tile_size;
+                  const long kv_offset = n0 * kv_stride + kv_head * head_dim;
+                  for (int h = kv_head * group; h < (kv_head + 1) * group;
+                       ++h) {
+                    const long q_offset = m0 * q_stride + h * head_dim;
+                    p.resize(rows, cols);
+                    RecomputeProbabilities(
+                        &p, q + q_offset, q_stride, kt.data() + tile_offset,
+                        block, head_dim, lse + static_cast<long>(h) * T, bounds,
+                        m0, n0, scale * kLog2e);
+                    // dV += P^T dO.
+                    Gemm<true>({dv + kv_offset, kv_stride, p.data(), 1, cols,
+                                dout + q_offset, q_stride, cols, head_dim,
+                                rows});
+                    // dP = dO V^T, then dS * scale.
+                    ds.resize(rows, cols);
+                    Gemm<false>({ds.data(), cols, dout + q_offset, q_stride, 1,
+                                 vt.data() + tile_offset, block, rows, cols,
+                                 head_dim});
+                    SoftmaxBackward(&ds, p,
+                                    delta.data() + static_cast<long>(h) * T, m0,
+                                    scale);
+                    // dK += dS^T Q * scale; dQ += dS K * scale.
+                    Gemm<true>({dk + kv_offset, kv_stride, ds.data(), 1, cols,
+                                q + q_offset, q_stride, cols, head_dim, rows});
+                    Gemm<true>({dq + q_offset, q_stride, ds.data(), cols, 1,
+                                k + kv_offset, kv_stride, rows, head_dim,
+                                cols});
+                  }
+                }
+              }
+            }
           }
         }
-        HeadRows(dk, n0, cols, kv_head, Hkv, head_dim) += scale * dk_accum;
-        HeadRows(dv, n0, cols, kv_head, Hkv, head_dim) += dv_accum;
-        continue;
       }
-      // dQ over the key tiles the query tile sees.
-      const int h = (task - Hkv * tiles) % Hq;
-      const int kv_head = h / group;
-      const int m0 = (tiles - 1 - (task - Hkv * tiles) / Hq) * block;
-      const int m1 = std::min(T, m0 + block);
-      const int rows = m1 - m0;
-      const float* lse_row = lse + static_cast<long>(h) * T;
-      const float* delta_row = delta.data() + static_cast<long>(h) * T;
-      const float* q_tile = q + m0 * q_stride + h * head_dim;
-      const float* do_tile = dout + m0 * q_stride + h * head_dim;
-      dq_accum.resize(rows, head_dim);
-      dq_accum.setZero();
-      for (int j = bounds.first_key[m0] / block; j * block < m1; ++j) {
-        const int n0 = j * block;
-        const int cols = std::min(T, n0 + block) - n0;
-        const long tile_offset = (kv_head * tiles + j) * tile_size;
-        probs.resize(rows, cols);
-        RecomputeProbabilities(&probs, q_tile, q_stride,
-                               kt.data() + tile_offset, block, head_dim,
-                               lse_row, bounds, m0, n0, scale);
-        dprobs.resize(rows, cols);
-        Gemm<false>({dprobs.data(), cols, do_tile, q_stride, 1,
-                     vt.data() + tile_offset, block, rows, cols, head_dim});
-        SoftmaxBackward(&dprobs, probs, delta_row, m0);
-        // dQ += dS K.
-        Gemm<true>({dq_accum.data(), head_dim, dprobs.data(), cols, 1,
-                    k + n0 * kv_stride + kv_head * head_dim, kv_stride, rows,
-                    head_dim, cols});
-      }
-      HeadRows(dq, m0, rows, h, Hq, head_dim) += scale * dq_accum;
+#pragma omp taskwait  // for its tasks, before it ends
     }
   }
 }

@@ -216,20 +216,30 @@ TEST(AttentionTest, DocumentMaskingChangesOnlyLaterDocuments) {
   }
 }
 
+TEST(AttentionTest, ManyBackwardTasks) {
+  // 13 tiles of 16: the backward's tasks of 4 x 4 tile pairs span four key
+  // and four query tile groups (the last one ragged), so dq, dk and dv each
+  // sum over several tasks, in the order their dependences fix.
+  const Heads heads = {4, 2, 8, 16};
+  CheckAgainstReference({0, 200}, false, heads);
+  CheckAgainstReference({0, 45, 46, 200}, true, heads);
+}
+
 // Runs forward and backward with `threads` threads; returns every output.
 std::vector<float> RunAll(int threads, const std::vector<int32_t>& starts,
-                          const Heads& heads, const Inputs& in) {
+                          const Heads& heads, const Inputs& in,
+                          bool masking = true) {
   omp_set_num_threads(threads);
   const int T = starts.back();
   const int num_docs = static_cast<int>(starts.size()) - 1;
   std::vector<float> out(in.q.size()), lse(static_cast<size_t>(heads.Hq) * T);
   std::vector<float> dq(in.q.size()), dk(in.k.size()), dv(in.v.size());
   AttentionForward(out.data(), lse.data(), in.q.data(), in.k.data(),
-                   in.v.data(), starts.data(), num_docs, true, T, heads.Hq,
+                   in.v.data(), starts.data(), num_docs, masking, T, heads.Hq,
                    heads.Hkv, heads.head_dim, heads.block);
   AttentionBackward(dq.data(), dk.data(), dv.data(), in.dout.data(),
                     in.q.data(), in.k.data(), in.v.data(), out.data(),
-                    lse.data(), starts.data(), num_docs, true, T, heads.Hq,
+                    lse.data(), starts.data(), num_docs, masking, T, heads.Hq,
                     heads.Hkv, heads.head_dim, heads.block);
   std::vector<float> all = out;
   for (const auto* part : {&lse, &dq, &dk, &dv}) {
@@ -250,6 +260,21 @@ TEST(AttentionTest, ByteIdenticalForAnyThreadCount) {
   EXPECT_EQ(0, std::memcmp(two.data(), two_again.data(), two.size() * 4));
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * 4));
   EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * 4));
+}
+
+TEST(AttentionTest, ByteIdenticalForAnyThreadCountWithManyTasks) {
+  // One causal document of 20 tiles: 5 x 5 tile groups of backward tasks,
+  // whose order of execution varies with the threads.
+  const std::vector<int32_t> starts = {0, 20 * kAttentionBlock - 7};
+  const Heads heads = {4, 2, 16, kAttentionBlock};
+  const Inputs in = MakeInputs(starts.back(), heads, 13);
+  const std::vector<float> one = RunAll(1, starts, heads, in, false);
+  for (int threads : {2, 3, 4}) {
+    const std::vector<float> many = RunAll(threads, starts, heads, in, false);
+    ASSERT_EQ(one.size(), many.size());
+    EXPECT_EQ(0, std::memcmp(one.data(), many.data(), one.size() * 4))
+        << threads << " threads";
+  }
 }
 
 }  // namespace
