@@ -37,6 +37,7 @@ _ALL_SHARDS = [
     "//data/sources:short_math",
     "//data/sources:short_web",
     "//data/sources:short_manuals",
+    "//data/sources:synthetic_lookups",
 ]
 
 # The ProLong ShortMix (paper Table 5: FineWeb 25, FineWeb-Edu 25, Wikipedia

@@ -25,6 +25,7 @@
 #include "data/corpus/fortunes_reader.h"
 #include "data/corpus/html_pages_reader.h"
 #include "data/corpus/man_pages_reader.h"
+#include "data/corpus/package_lookups_reader.h"
 #include "data/corpus/pod_faq_reader.h"
 #include "data/corpus/text_files_reader.h"
 #include "data/io/atomic_file.h"
@@ -79,6 +80,7 @@ data::Corpus ReadFiles(const std::vector<data::SourceFile>& files,
       {"pod_faq", data::ReadPodFaq},
       {"man_pages", data::ReadManPages},
       {"debian_packages", data::ReadDebianPackages},
+      {"package_lookups", data::ReadPackageLookups},
   };
   const auto reader = readers.find(FLAGS_reader);
   if (reader == readers.end()) {
