@@ -5,11 +5,67 @@
 #include <vector>
 
 #include "ops/matmul.h"
+#include "ops/vector_exp.h"
+
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 namespace prolong::ops {
 namespace {
 
 constexpr int kChunkRows = 256;
+
+// log(sum_v exp(row[v])) of row (V), the exponentials summed in double.
+double LogSumExp(const float* row, int V) {
+#ifdef __AVX2__
+  __m256 max8 = _mm256_set1_ps(row[0]);
+  int v = 0;
+  for (; v + 8 <= V; v += 8) {
+    max8 = _mm256_max_ps(max8, _mm256_loadu_ps(row + v));
+  }
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, max8);
+  float max_logit = *std::max_element(lanes, lanes + 8);
+  for (; v < V; ++v) max_logit = std::max(max_logit, row[v]);
+  // exp(x - max) = 2^((x - max) * log2(e)).
+  max8 = _mm256_set1_ps(max_logit);
+  const __m256 log2e = _mm256_set1_ps(kLog2e);
+  __m256d sum0 = _mm256_setzero_pd(), sum1 = _mm256_setzero_pd();
+  for (v = 0; v + 8 <= V; v += 8) {
+    const __m256 e = Exp2x8(
+        _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + v), max8), log2e));
+    sum0 = _mm256_add_pd(sum0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+    sum1 = _mm256_add_pd(sum1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+  }
+  alignas(32) double sums[4];
+  _mm256_store_pd(sums, _mm256_add_pd(sum0, sum1));
+  double sum_exp = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+  for (; v < V; ++v) sum_exp += Exp2((row[v] - max_logit) * kLog2e);
+#else
+  const float max_logit = *std::max_element(row, row + V);
+  double sum_exp = 0.0;
+  for (int v = 0; v < V; ++v) sum_exp += std::exp(row[v] - max_logit);
+#endif
+  return max_logit + std::log(sum_exp);
+}
+
+// row[v] = scale * exp(row[v] - lse) for row (V).
+void ScaledSoftmax(float* row, int V, float lse, float scale) {
+  int v = 0;
+#ifdef __AVX2__
+  const __m256 lse8 = _mm256_set1_ps(lse), scale8 = _mm256_set1_ps(scale);
+  const __m256 log2e = _mm256_set1_ps(kLog2e);
+  for (; v + 8 <= V; v += 8) {
+    const __m256 e = Exp2x8(
+        _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + v), lse8), log2e));
+    _mm256_storeu_ps(row + v, _mm256_mul_ps(scale8, e));
+  }
+  for (; v < V; ++v) row[v] = scale * Exp2((row[v] - lse) * kLog2e);
+#else
+  for (; v < V; ++v) row[v] = scale * std::exp(row[v] - lse);
+#endif
+}
 
 // Shared body; dhidden == nullptr means forward only.
 double ChunkedCrossEntropy(float* dhidden, float* dweight, const float* hidden,
@@ -38,17 +94,11 @@ double ChunkedCrossEntropy(float* dhidden, float* dweight, const float* hidden,
     for (int r = 0; r < n; ++r) {
       float* row = logits.data() + static_cast<long>(r) * V;
       const int target = targets[target_rows[start + r]];
-      const float max_logit = *std::max_element(row, row + V);
-      double sum_exp = 0.0;
-      for (int v = 0; v < V; ++v) sum_exp += std::exp(row[v] - max_logit);
-      const double lse = max_logit + std::log(sum_exp);
+      const double lse = LogSumExp(row, V);
       row_loss[r] = lse - row[target];
       if (dhidden != nullptr) {
         // d loss / d logits = grad_scale * (softmax - onehot(target)).
-        const float lse_f = static_cast<float>(lse);
-        for (int v = 0; v < V; ++v) {
-          row[v] = grad_scale * std::exp(row[v] - lse_f);
-        }
+        ScaledSoftmax(row, V, static_cast<float>(lse), grad_scale);
         row[target] -= grad_scale;
       }
     }

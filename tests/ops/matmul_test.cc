@@ -33,7 +33,8 @@ std::vector<double> ReferenceMatmul(const std::vector<double>& inp,
   return out;
 }
 
-// Shapes that cross the 64-row and 256-column tiles.
+// Shapes that cross the 6 x 16 micro-tiles, the 24 x 64 tiles and the
+// 256-long depth blocks, none of them a multiple.
 constexpr int N = 70, C = 300, OC = 260;
 
 TEST(MatmulTest, ForwardMatchesReference) {
@@ -105,6 +106,69 @@ TEST(MatmulTest, ByteIdenticalForAnyThreadCount) {
   const std::vector<float> one = run(1), two = run(2), three = run(3);
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * 4));
   EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * 4));
+}
+
+// Ragged shapes (N, C, OC): fewer rows than a micro-tile, fewer columns than
+// a micro-tile, several depth blocks, dweight over several chunks of rows.
+struct Shape {
+  int n, c, oc;
+};
+constexpr Shape kRaggedShapes[] = {{1, 5, 7},     {5, 17, 3},    {7, 33, 29},
+                                   {25, 530, 70}, {600, 20, 13}, {6, 16, 16}};
+
+TEST(MatmulTest, RaggedShapesMatchReference) {
+  for (const Shape& s : kRaggedShapes) {
+    SCOPED_TRACE(::testing::Message() << s.n << " x " << s.c << " x " << s.oc);
+    const std::vector<float> inp = RandomFloats(s.n * s.c, 12);
+    const std::vector<float> weight = RandomFloats(s.oc * s.c, 13);
+    const std::vector<float> dout = RandomFloats(s.n * s.oc, 14);
+    std::vector<float> out(s.n * s.oc, -7.0f);  // overwritten
+    MatmulForward(out.data(), inp.data(), weight.data(), s.n, s.c, s.oc);
+    ExpectAllClose(
+        "out", out,
+        ReferenceMatmul(ToDouble(inp), ToDouble(weight), s.n, s.c, s.oc), 1e-4,
+        1e-5);
+    constexpr float kPrior = 0.5f;
+    std::vector<float> dinp(s.n * s.c, kPrior), dweight(s.oc * s.c, kPrior);
+    MatmulBackward(dinp.data(), dweight.data(), dout.data(), inp.data(),
+                   weight.data(), s.n, s.c, s.oc);
+    // dinp (N, C) = prior + dout (N, OC) · weight (OC, C),
+    // dweight (OC, C) = prior + dout^T (OC, N) · inp (N, C).
+    std::vector<double> expected_dinp(dinp.size(), kPrior);
+    std::vector<double> expected_dweight(dweight.size(), kPrior);
+    for (int n = 0; n < s.n; ++n) {
+      for (int o = 0; o < s.oc; ++o) {
+        const double g = dout[n * s.oc + o];
+        for (int c = 0; c < s.c; ++c) {
+          expected_dinp[n * s.c + c] += g * weight[o * s.c + c];
+          expected_dweight[o * s.c + c] += g * inp[n * s.c + c];
+        }
+      }
+    }
+    ExpectAllClose("dinp", dinp, expected_dinp, 1e-4, 1e-5);
+    ExpectAllClose("dweight", dweight, expected_dweight, 1e-4, 1e-5);
+  }
+}
+
+TEST(MatmulTest, RaggedShapesByteIdenticalForAnyThreadCount) {
+  for (const Shape& s : kRaggedShapes) {
+    SCOPED_TRACE(::testing::Message() << s.n << " x " << s.c << " x " << s.oc);
+    const std::vector<float> inp = RandomFloats(s.n * s.c, 15);
+    const std::vector<float> weight = RandomFloats(s.oc * s.c, 16);
+    const std::vector<float> dout = RandomFloats(s.n * s.oc, 17);
+    const int out_size = s.n * s.oc, dinp_size = s.n * s.c;
+    auto run = [&](int threads) {
+      omp_set_num_threads(threads);
+      std::vector<float> all(out_size + dinp_size + s.oc * s.c, 0.25f);
+      MatmulForward(all.data(), inp.data(), weight.data(), s.n, s.c, s.oc);
+      MatmulBackward(all.data() + out_size, all.data() + out_size + dinp_size,
+                     dout.data(), inp.data(), weight.data(), s.n, s.c, s.oc);
+      return all;
+    };
+    const std::vector<float> one = run(1), two = run(2), three = run(3);
+    EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * 4));
+    EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * 4));
+  }
 }
 
 }  // namespace
