@@ -144,6 +144,14 @@ void MicroKernel(float* c, long ldc, int cols, const float* a, long a_row,
 #endif  // __AVX2__
 }
 
+// MicroKernel<rows> by its number of rows, 1 to kMr.
+static_assert(kMr == 6, "kMicroKernels lists MicroKernel<1> to <6>");
+using MicroKernelFn = void (*)(float*, long, int, const float*, long, long,
+                               const float*, int, bool);
+constexpr MicroKernelFn kMicroKernels[kMr + 1] = {
+    nullptr,        MicroKernel<1>, MicroKernel<2>, MicroKernel<3>,
+    MicroKernel<4>, MicroKernel<5>, MicroKernel<6>};
+
 // C (rows, cols) (+)= A (rows, depth) · B (depth, cols) for one tile and one
 // depth block, as MicroKernel does. B is packed: panel j (columns
 // [j * kNr, j * kNr + kNr)) is the (depth, kNr) block at b + j * b_panel.
@@ -155,32 +163,8 @@ void TileProduct(float* c, long ldc, int rows, int cols, const AOperand& a,
       float* c_q = c + q * kMr * ldc + j * kNr;
       const float* a_q = a.p + q * a.panel;
       const float* b_j = b + j * b_panel;
-      switch (std::min(kMr, rows - q * kMr)) {
-        case 6:
-          MicroKernel<6>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-        case 5:
-          MicroKernel<5>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-        case 4:
-          MicroKernel<4>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-        case 3:
-          MicroKernel<3>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-        case 2:
-          MicroKernel<2>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-        case 1:
-          MicroKernel<1>(c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth,
-                         accumulate);
-          break;
-      }
+      kMicroKernels[std::min(kMr, rows - q * kMr)](
+          c_q, ldc, panel_cols, a_q, a.row, a.col, b_j, depth, accumulate);
     }
   }
 }

@@ -91,33 +91,18 @@ TEST(MatmulTest, NullGradientIsSkipped) {
   EXPECT_EQ(dweight, dweight_both);
 }
 
-TEST(MatmulTest, ByteIdenticalForAnyThreadCount) {
-  const std::vector<float> inp = RandomFloats(N * C, 9);
-  const std::vector<float> weight = RandomFloats(OC * C, 10);
-  const std::vector<float> dout = RandomFloats(N * OC, 11);
-  auto run = [&](int threads) {
-    omp_set_num_threads(threads);
-    std::vector<float> all(N * OC + N * C + OC * C, 0.0f);
-    MatmulForward(all.data(), inp.data(), weight.data(), N, C, OC);
-    MatmulBackward(all.data() + N * OC, all.data() + N * OC + N * C,
-                   dout.data(), inp.data(), weight.data(), N, C, OC);
-    return all;
-  };
-  const std::vector<float> one = run(1), two = run(2), three = run(3);
-  EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * 4));
-  EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * 4));
-}
-
-// Ragged shapes (N, C, OC): fewer rows than a micro-tile, fewer columns than
-// a micro-tile, several depth blocks, dweight over several chunks of rows.
+// Shapes (N, C, OC): fewer rows than a micro-tile, fewer columns than a
+// micro-tile, several depth blocks, dweight over several chunks of rows,
+// and the tests' common shape (several tiles each way).
 struct Shape {
   int n, c, oc;
 };
-constexpr Shape kRaggedShapes[] = {{1, 5, 7},     {5, 17, 3},    {7, 33, 29},
-                                   {25, 530, 70}, {600, 20, 13}, {6, 16, 16}};
+constexpr Shape kShapes[] = {{1, 5, 7},     {5, 17, 3},    {7, 33, 29},
+                             {25, 530, 70}, {600, 20, 13}, {6, 16, 16},
+                             {N, C, OC}};
 
 TEST(MatmulTest, RaggedShapesMatchReference) {
-  for (const Shape& s : kRaggedShapes) {
+  for (const Shape& s : kShapes) {
     SCOPED_TRACE(::testing::Message() << s.n << " x " << s.c << " x " << s.oc);
     const std::vector<float> inp = RandomFloats(s.n * s.c, 12);
     const std::vector<float> weight = RandomFloats(s.oc * s.c, 13);
@@ -150,8 +135,8 @@ TEST(MatmulTest, RaggedShapesMatchReference) {
   }
 }
 
-TEST(MatmulTest, RaggedShapesByteIdenticalForAnyThreadCount) {
-  for (const Shape& s : kRaggedShapes) {
+TEST(MatmulTest, ByteIdenticalForAnyThreadCount) {
+  for (const Shape& s : kShapes) {
     SCOPED_TRACE(::testing::Message() << s.n << " x " << s.c << " x " << s.oc);
     const std::vector<float> inp = RandomFloats(s.n * s.c, 15);
     const std::vector<float> weight = RandomFloats(s.oc * s.c, 16);
