@@ -3,11 +3,9 @@
 // documents, one per package: its Section and its Description, short
 // labelled texts for in-context classification.
 //
-// An index is stanzas separated by blank lines; a stanza is "Field: value"
-// lines, a line starting with a space or tab continuing the field before
-// it. A Description's first line is the synopsis; its continuation lines
-// are the long description, each with one leading space, " ." standing for
-// an empty line.
+// Stanzas are parsed by debian_stanzas.h. A Description's first line is the
+// synopsis; its continuation lines are the long description, each with one
+// leading space, " ." standing for an empty line.
 #ifndef PROLONG_DATA_CORPUS_DEBIAN_PACKAGES_READER_H_
 #define PROLONG_DATA_CORPUS_DEBIAN_PACKAGES_READER_H_
 
