@@ -148,6 +148,45 @@ TEST(SwiGluTest, ForwardAndBackwardMatchReference) {
                  1e-5, 1e-4);
 }
 
+// Gates far out in both tails (sigmoid's power is capped at 2^126) stay
+// finite and close to float64; an element's result does not depend on where
+// it sits (vector body or padded tail) or on n.
+TEST(SwiGluTest, ExtremeGatesAndAnyPosition) {
+  const std::vector<float> extremes = {-1e4f,  -200.0f, -88.0f, -87.0f, -30.0f,
+                                       -1e-3f, 0.0f,    1e-3f,  30.0f,  88.0f,
+                                       200.0f, 1e4f,    -0.5f};
+  const int n = extremes.size();
+  const std::vector<float> up(n, 1.5f), dout(n, -0.75f);
+  std::vector<float> out(n), dgate(n, 0.0f), dup(n, 0.0f);
+  SwiGluForward(out.data(), extremes.data(), up.data(), n);
+  SwiGluBackward(dgate.data(), dup.data(), dout.data(), extremes.data(),
+                 up.data(), n);
+  for (int i = 0; i < n; ++i) {
+    const double x = extremes[i];
+    const double sigmoid = 1.0 / (1.0 + std::exp(-x));
+    const double silu = x * sigmoid;
+    const double dsilu = sigmoid * (1.0 + x * (1.0 - sigmoid));
+    // Relative error only: the tails' values are tiny, not zero.
+    auto tolerance = [](double value) {
+      return 1e-30 + 1e-5 * std::abs(value);
+    };
+    EXPECT_NEAR(out[i], silu * 1.5, tolerance(silu * 1.5)) << x;
+    EXPECT_NEAR(dgate[i], -0.75 * 1.5 * dsilu, tolerance(1.125 * dsilu)) << x;
+    EXPECT_NEAR(dup[i], -0.75 * silu, tolerance(0.75 * silu)) << x;
+  }
+  for (int shift = 1; shift < 9; ++shift) {
+    std::vector<float> gate(shift, 0.25f);
+    gate.insert(gate.end(), extremes.begin(), extremes.end());
+    const std::vector<float> shifted_up(gate.size(), 1.5f);
+    std::vector<float> shifted_out(gate.size());
+    SwiGluForward(shifted_out.data(), gate.data(), shifted_up.data(),
+                  gate.size());
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(shifted_out[shift + i], out[i]) << "shift " << shift;
+    }
+  }
+}
+
 TEST(RmsNormTest, ForwardAndBackwardMatchReference) {
   constexpr int N = 5, C = 70;  // C crosses the column chunk
   constexpr float kEps = 1e-5f;
