@@ -5,7 +5,7 @@
 //
 //   bazel run -c opt //model/benchmarks:train_benchmark -- [--long]
 //       [--lengths=1024,4096] [--masking=both|on|off] [--min_seconds=3]
-//       [--python=python3] [--no_peer] [--recompute]
+//       [--python=python3] [--no_peer] [--recompute] [--rounds=3]
 //
 // Lengths default to 1K, 4K and 16K; --long adds 64K (minutes per step
 // without masking). Every (L, masking) case and the GEMM peak run in their
@@ -28,6 +28,11 @@
 // When `<python> -c 'import torch'` works, model/benchmarks/torch_peer.py
 // trains the same shape on the same documents with PyTorch (2 threads) and
 // the table gains its tokens/s and our speed-up over it.
+//
+// The machine's speed drifts (a VM's GEMM peak moved 179-211 GFLOP/s from
+// one run to the next), so each case is measured in `rounds` rounds, ours
+// and the peer back to back in every round: the table gives the medians,
+// the ratio of the medians and the range of the per-round ratios.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +81,7 @@ struct Options {
   std::string peer_script = "model/benchmarks/torch_peer.py";
   bool peer = true;
   bool recompute = false;  // activation recomputation (Llama)
+  int rounds = 3;          // measurements of each case, ours and the peer's
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -110,6 +116,8 @@ Options ParseOptions(int argc, char** argv) {
       }
     } else if (const char* v = value("--min_seconds")) {
       options.min_seconds = std::stod(v);
+    } else if (const char* v = value("--rounds")) {
+      options.rounds = std::stoi(v);
     } else if (const char* v = value("--python")) {
       options.python = v;
     } else if (const char* v = value("--peer_script")) {
@@ -122,6 +130,7 @@ Options ParseOptions(int argc, char** argv) {
   for (int length : options.lengths) {
     if (length < 2) throw std::invalid_argument("lengths must be >= 2");
   }
+  if (options.rounds < 1) throw std::invalid_argument("--rounds must be >= 1");
   return options;
 }
 
@@ -270,34 +279,36 @@ bool TorchInstalled(const Options& options) {
          0;
 }
 
-// tokens/s of torch_peer.py per (L, masking).
-std::map<std::pair<int, bool>, double> RunPeer(const Options& options) {
-  std::map<std::pair<int, bool>, double> rates;
-  std::string command = options.python + " " + options.peer_script +
-                        " --threads " + std::to_string(kThreads) +
-                        " --min_seconds " + std::to_string(options.min_seconds);
-  for (int L : options.lengths) {
-    std::string docs;
-    for (int32_t length : DocumentLengths(L)) {
-      docs += (docs.empty() ? "" : "/") + std::to_string(length);
-    }
-    for (bool masking : options.masking) {
-      command += " --case " + std::to_string(L) + ":" +
-                 std::to_string(masking ? 1 : 0) + ":" + docs;
-    }
+// tokens/s of torch_peer.py on one (L, masking) case; 0 if it failed.
+double RunPeer(const Options& options, int L, bool masking) {
+  std::string docs;
+  for (int32_t length : DocumentLengths(L)) {
+    docs += (docs.empty() ? "" : "/") + std::to_string(length);
   }
+  const std::string command =
+      options.python + " " + options.peer_script + " --threads " +
+      std::to_string(kThreads) + " --min_seconds " +
+      std::to_string(options.min_seconds) + " --case " + std::to_string(L) +
+      ":" + std::to_string(masking ? 1 : 0) + ":" + docs;
   std::fflush(stdout);
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return rates;
-  int L, mask;
-  double rate;
-  while (std::fscanf(pipe, "%d %d %lf", &L, &mask, &rate) == 3) {
-    rates[{L, mask == 1}] = rate;
+  if (pipe == nullptr) return 0.0;
+  int peer_L, peer_mask;
+  double rate = 0.0;
+  if (std::fscanf(pipe, "%d %d %lf", &peer_L, &peer_mask, &rate) != 3) {
+    rate = 0.0;
   }
-  if (pclose(pipe) != 0) {
+  if (pclose(pipe) != 0 || rate <= 0.0) {
     std::fprintf(stderr, "warning: %s failed\n", options.peer_script.c_str());
+    return 0.0;
   }
-  return rates;
+  return rate;
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 int Main(int argc, char** argv) {
@@ -313,55 +324,89 @@ int Main(int argc, char** argv) {
       "%.1f GFLOP/s (2 threads); activation recomputation %s\n\n",
       peak.at(0), peak.at(1), options.recompute ? "on" : "off");
 
+  const bool torch_installed = options.peer && TorchInstalled(options);
   struct Row {
     int L;
     bool masking;
     size_t docs;
-    double seconds, gflops, rss_mib;
+    double seconds, gflops, rss_mib;  // median s/step, its rate, max RSS
+    double peer_tokens_per_s = 0.0;   // median; 0 without the peer
+    double min_ratio = 0.0, max_ratio = 0.0;  // over the rounds
   };
   std::vector<Row> rows;
   const config::ModelConfig config = NanoConfig();
   for (int L : options.lengths) {
     const PackedSequence seq = MakeSequence(L);
     for (bool masking : options.masking) {
-      const double seconds =
-          InChild(
-              [&] {
-                return std::vector<double>{TimeStep(
-                    L, masking, options.recompute, options.min_seconds)};
-              },
-              &rss)
-              .at(0);
-      rows.push_back({L, masking, seq.doc_starts.size() - 1, seconds,
-                      StepFlops(config, seq, masking) / seconds / 1e9, rss});
-      std::fprintf(stderr, "L=%d masking=%d: %.3f s/step\n", L, masking,
-                   seconds);
+      std::vector<double> seconds, peer_rates, ratios;
+      double max_rss = 0.0;
+      for (int round = 0; round < options.rounds; ++round) {
+        seconds.push_back(InChild(
+                              [&] {
+                                return std::vector<double>{
+                                    TimeStep(L, masking, options.recompute,
+                                             options.min_seconds)};
+                              },
+                              &rss)
+                              .at(0));
+        max_rss = std::max(max_rss, rss);
+        char peer_text[64] = "";
+        if (torch_installed) {
+          const double rate = RunPeer(options, L, masking);
+          if (rate > 0.0) {
+            peer_rates.push_back(rate);
+            ratios.push_back(L / seconds.back() / rate);
+            std::snprintf(peer_text, sizeof(peer_text), ", PyTorch %.3f s/step",
+                          L / rate);
+          }
+        }
+        std::fprintf(stderr, "L=%d masking=%d round %d/%d: %.3f s/step%s\n", L,
+                     masking, round + 1, options.rounds, seconds.back(),
+                     peer_text);
+      }
+      const double median = Median(seconds);
+      Row row{L,
+              masking,
+              seq.doc_starts.size() - 1,
+              median,
+              StepFlops(config, seq, masking) / median / 1e9,
+              max_rss};
+      if (ratios.size() == seconds.size()) {  // the peer ran every round
+        row.peer_tokens_per_s = Median(peer_rates);
+        row.min_ratio = *std::min_element(ratios.begin(), ratios.end());
+        row.max_ratio = *std::max_element(ratios.begin(), ratios.end());
+      }
+      rows.push_back(row);
     }
   }
-  const bool torch_installed = options.peer && TorchInstalled(options);
-  const auto peer = torch_installed ? RunPeer(options)
-                                    : std::map<std::pair<int, bool>, double>();
 
   std::printf(
+      "%d round(s) per case, ours and PyTorch back to back in each; medians, "
+      "and the range of the per-round ratios\n\n",
+      options.rounds);
+  std::printf(
       "| L | doc mask | docs | s/step | tokens/s | GFLOP/s | MFU | peak RSS "
-      "(MiB) | PyTorch tokens/s | ours / PyTorch |\n"
-      "|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      "(MiB) | PyTorch tokens/s | ours / PyTorch | per-round range |\n"
+      "|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n");
   for (const Row& row : rows) {
     const double tokens_per_s = row.L / row.seconds;
-    const auto found = peer.find({row.L, row.masking});
     char peer_text[64] = "n/a";
     char ratio_text[64] = "n/a";
-    if (found != peer.end()) {
-      std::snprintf(peer_text, sizeof(peer_text), "%.0f", found->second);
+    char range_text[64] = "n/a";
+    if (row.peer_tokens_per_s > 0.0) {
+      std::snprintf(peer_text, sizeof(peer_text), "%.0f",
+                    row.peer_tokens_per_s);
       std::snprintf(ratio_text, sizeof(ratio_text), "%.2fx",
-                    tokens_per_s / found->second);
+                    tokens_per_s / row.peer_tokens_per_s);
+      std::snprintf(range_text, sizeof(range_text), "%.2fx-%.2fx",
+                    row.min_ratio, row.max_ratio);
     }
     std::printf(
-        "| %d | %s | %zu | %.3f | %.0f | %.1f | %.1f%% | %.0f | %s | "
+        "| %d | %s | %zu | %.3f | %.0f | %.1f | %.1f%% | %.0f | %s | %s | "
         "%s |\n",
         row.L, row.masking ? "on" : "off", row.docs, row.seconds, tokens_per_s,
         row.gflops, 100 * row.gflops / peak.at(1), row.rss_mib, peer_text,
-        ratio_text);
+        ratio_text, range_text);
   }
   if (options.peer && !torch_installed) {
     std::printf("\nPyTorch not installed\n");
