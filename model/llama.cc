@@ -382,7 +382,10 @@ struct Llama::Impl {
     std::vector<float> dk(rows * dims.kv_dim);   // (T, Hkv * head_dim)
     std::vector<float> dv(rows * dims.kv_dim);   // (T, Hkv * head_dim)
     auto zero = [](std::vector<float>* v) {
-      std::fill(v->begin(), v->end(), 0.0f);
+      const int64_t n = v->size();
+      float* data = v->data();
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < n; ++i) data[i] = 0.0f;
     };
     std::vector<float> projected, next;  // recomputation scratch (T, D)
     if (acts.recompute) {
