@@ -408,22 +408,13 @@ struct Llama::Impl {
     float* g = grads.data();
     const float* p = params.data();
     buffers.Resize(dims, T, acts.recompute);
-    // dresidual (T, D): gradient w.r.t. the residual stream, walked down.
-    std::vector<float>& dresidual = buffers.dresidual;
+    auto& [dresidual, dnormed, dswiglu, dgate, dup, datt, dq, dk, dv, projected,
+           next] = buffers;
+    // dresidual: walked down from the final norm to the embedding.
     Zero(&dresidual);
     ops::RmsNormBackward(dresidual.data(), g + layout.final_norm,
                          dfinal_norm.data(), acts.output.data(),
                          p + layout.final_norm, acts.final_rstd.data(), T, D);
-    std::vector<float>& dnormed = buffers.dnormed;
-    std::vector<float>& dswiglu = buffers.dswiglu;
-    std::vector<float>& dgate = buffers.dgate;
-    std::vector<float>& dup = buffers.dup;
-    std::vector<float>& datt = buffers.datt;
-    std::vector<float>& dq = buffers.dq;
-    std::vector<float>& dk = buffers.dk;
-    std::vector<float>& dv = buffers.dv;
-    std::vector<float>& projected = buffers.projected;
-    std::vector<float>& next = buffers.next;
     for (int l = dims.layers - 1; l >= 0; --l) {
       const LayerOffsets& w = layout.layers[l];
       if (acts.recompute) {
