@@ -2,8 +2,10 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "ops/cuda/attention.h"
+#include "ops/cuda/attention_tensor_core.h"
 #include "ops/cuda/cuda_check.h"
 #include "ops/cuda/device_math.cuh"
 
@@ -564,6 +566,14 @@ void AttentionForward(Float* out, float* lse, const Float* q, const Float* k,
                       int head_dim, cudaStream_t stream) {
   CheckShapes(num_docs, document_masking, T, Hq, Hkv, head_dim);
   if (T == 0) return;
+  if constexpr (std::is_same_v<Float, bf16>) {
+    if (TensorCoreAttentionSupports({q, k, v}, head_dim)) {
+      TensorCoreAttentionForward(out, lse, q, k, v, doc_starts, num_docs,
+                                 document_masking, T, Hq, Hkv, head_dim,
+                                 stream);
+      return;
+    }
+  }
   const Geometry g = MakeGeometry(T, Hq, Hkv, head_dim);
   const std::size_t shared_bytes = ForwardSharedBytes(head_dim);
   AllowSharedBytes(ForwardKernel<Float>, shared_bytes);
@@ -593,6 +603,14 @@ void AttentionBackward(Float* dq, Float* dk, Float* dv, float* scratch,
       <<<static_cast<unsigned>(CeilDiv(rows, kWarpsPerBlock)), kThreads, 0,
          stream>>>(delta, dout, out, T, Hq, head_dim);
   CUDA_CHECK(cudaGetLastError());
+  if constexpr (std::is_same_v<Float, bf16>) {
+    if (TensorCoreAttentionSupports({dout, q, k, v}, head_dim)) {
+      TensorCoreAttentionBackward(dq, dk, dv, delta, dout, q, k, v, lse,
+                                  doc_starts, num_docs, document_masking, T, Hq,
+                                  Hkv, head_dim, stream);
+      return;
+    }
+  }
 
   const std::size_t kv_bytes = KeyValueGradSharedBytes(head_dim);
   AllowSharedBytes(KeyValueGradKernel<Float>, kv_bytes);

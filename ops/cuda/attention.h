@@ -10,9 +10,13 @@
 // head h reads key / value head h / (Hq / Hkv). Scores are scaled by
 // 1 / sqrt(head_dim), head_dim <= kAttentionMaxHeadDim.
 //
-// Kernels (attention.cu): 64 x 64 tiles, 256 threads, fp32 tiles in shared
-// memory and fp32 accumulators in registers whatever Float is; products are
-// plain fp32 FMAs (no tensor cores), chosen for clarity over speed.
+// Two sets of kernels. bf16 with head_dim 16, 32, 64 or 128 (and 16-byte
+// aligned tensors) runs on tensor cores (attention_tensor_core.h: mma.sync
+// with fp32 accumulators, P and dS rounded to bf16 before their products).
+// Everything else, fp32 included, runs the kernels of attention.cu: 64 x 64
+// tiles, 256 threads, fp32 tiles in shared memory and fp32 accumulators,
+// plain fp32 FMAs (exact enough to test the CPU op against). Both follow the
+// scheme below.
 // Forward: one block per (query tile, head), an online softmax over the key
 // tiles from the document start of the tile's first query to the tile's
 // end; saves the fp32 log-sum-exp (natural log). Backward, deterministic

@@ -1,54 +1,99 @@
 #!/usr/bin/env bash
-# Builds and runs every GPU test (Bazel tag "gpu" under //tests/...) and the
-# attention benchmark, and writes a Markdown report: the GPU name, Bazel's
-# test summary, each test's gtest summary (a test that skips still passes,
-# so the skip reasons are listed), and attention forward + backward TFLOP/s
-# at L = 4K, 16K, 64K (ops/cuda/benchmarks/attention_benchmark) next to
-# PyTorch's scaled_dot_product_attention on the same GPU
-# (tests/gpu/sdpa_benchmark.py; skipped if torch with CUDA is not importable),
-# and the `small` preset's training throughput: tokens/s and MFU against the
-# H100's dense bf16 peak of 989 TFLOP/s, over a few whole optimizer steps
+# Runs every GPU test (Bazel tag "gpu" under //tests/...) and the GPU
+# benchmarks, and writes a Markdown report: the GPU name, each test's status
+# and gtest summary (a test that skips still passes, so the skip reasons are
+# listed, and a failing test's failure lines are quoted), attention
+# forward + backward TFLOP/s at L = 4K, 16K, 64K
+# (ops/cuda/benchmarks/attention_benchmark) next to PyTorch's
+# scaled_dot_product_attention on the same GPU (tests/gpu/sdpa_benchmark.py;
+# skipped if torch with CUDA is not importable), and the `small` preset's
+# training throughput: tokens/s and MFU against the H100's dense bf16 peak of
+# 989 TFLOP/s, over a few whole optimizer steps
 # (model/cuda/benchmarks/train_throughput).
-# On one H100 the whole script takes a few minutes, most of it the build.
 #
-# Usage: tests/gpu/run_all.sh [RESULTS_FILE]   (default tests/gpu/RESULTS.md)
+# The binaries come from tests/gpu/bundle.sh: built here with Bazel, or, with
+# --bundle DIR, from a bundle built on another machine (a GPU machine often
+# has neither Bazel nor the build's libraries). CUDA's own libraries (cudart,
+# cuBLAS, NCCL) come from the GPU machine: ${CUDA_HOME:-/usr/local/cuda}/lib64,
+# or wherever else on it they are installed (PyTorch's wheels carry them).
+#
+# Usage: tests/gpu/run_all.sh [--bundle DIR] [--logs DIR] [RESULTS_FILE]
+#   RESULTS_FILE defaults to tests/gpu/RESULTS.md; --logs keeps every test's
+#   and benchmark's full output in DIR. Each test may take
+#   GPU_TEST_TIMEOUT seconds (default 300) before it is stopped and failed.
 # Exits non-zero if a test failed or a benchmark failed (a benchmark that
 # skips for want of a GPU, status 77, does not count as failing).
 set -uo pipefail
 
-results="$(realpath -m "${1:-$(dirname "$0")/RESULTS.md}")"
+bundle=""
+logs=""
+results=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --bundle) bundle="$(realpath "$2")" && shift 2 || exit 2 ;;
+    --logs) logs="$(realpath -m "$2")" && shift 2 || exit 2 ;;
+    -*) echo "usage: $0 [--bundle DIR] [--logs DIR] [RESULTS_FILE]" >&2; exit 2 ;;
+    *) results="$(realpath -m "$1")" && shift ;;
+  esac
+done
 cd "$(dirname "$0")/../.." || exit 1
+results="${results:-$(realpath -m tests/gpu/RESULTS.md)}"
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
-log="${work}/bazel.log"
+logs="${logs:-${work}/logs}"
+mkdir -p "${logs}"
 ours="${work}/attention.csv"
 sdpa="${work}/sdpa.csv"
 training="${work}/training.csv"
 
-# One GPU: run its tests one at a time, and always rerun them (no cache).
-bazel test //tests/... --test_tag_filters=gpu --test_summary=short \
-  --cache_test_results=no --local_test_jobs=1 2>&1 | tee "${log}"
-status=${PIPESTATUS[0]}
-
-bazel build //ops/cuda/benchmarks:attention_benchmark \
-  //model/cuda/benchmarks:train_throughput 2>&1 | tee -a "${log}"
-build_status=${PIPESTATUS[0]}
-bench_status=${build_status}
-training_status=${build_status}
-bin="$(bazel info bazel-bin 2>/dev/null)"
-if [[ ${build_status} -eq 0 ]]; then
-  timeout 300 "${bin}/ops/cuda/benchmarks/attention_benchmark" \
-    >"${ours}" 2>"${work}/attention.err"
-  bench_status=$?
-  cat "${ours}" "${work}/attention.err"
-  timeout 240 "${bin}/model/cuda/benchmarks/train_throughput" \
-    >"${training}" 2>"${work}/training.err"
-  training_status=$?
-  cat "${training}" "${work}/training.err"
+if [[ -z "${bundle}" ]]; then
+  bundle="${work}/bundle"
+  tests/gpu/bundle.sh "${bundle}" 2>&1 | tee "${logs}/bundle.log" ||
+    { echo "$0: building the bundle failed" >&2; exit 1; }
 fi
-timeout 300 python3 tests/gpu/sdpa_benchmark.py >"${sdpa}" 2>"${work}/sdpa.err"
+
+# CUDA's libraries: the toolkit's, else the first copy found elsewhere.
+library_path="${bundle}/lib:${CUDA_HOME:-/usr/local/cuda}/lib64"
+for soname in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libnccl.so.2; do
+  if [[ ! -e "${CUDA_HOME:-/usr/local/cuda}/lib64/${soname}" ]]; then
+    found="$(find /usr /opt -name "${soname}" 2>/dev/null | head -n 1)"
+    [[ -n "${found}" ]] && library_path="${library_path}:$(dirname "${found}")"
+  fi
+done
+export LD_LIBRARY_PATH="${library_path}${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}"
+
+# Each test on its own (one GPU), with its own TEST_TMPDIR, as Bazel would.
+status=0
+: >"${work}/tests.tsv"  # label, name, exit status, seconds
+while IFS=$'\t' read -r label name; do
+  echo "=== ${label}"
+  test_tmp="$(mktemp -d)"
+  start=${SECONDS}
+  TEST_TMPDIR="${test_tmp}" timeout "${GPU_TEST_TIMEOUT:-300}" "${bundle}/bin/${name}" \
+    >"${logs}/${name}.log" 2>&1
+  test_status=$?
+  rm -rf "${test_tmp}"
+  printf '%s\t%s\t%s\t%s\n' "${label}" "${name}" "${test_status}" \
+    "$((SECONDS - start))" >>"${work}/tests.tsv"
+  grep -E '^\[(==========|  PASSED  |  FAILED  )\] ' "${logs}/${name}.log"
+  if [[ ${test_status} -ne 0 ]]; then
+    echo "${label}: FAILED (status ${test_status})"
+    status=1
+  fi
+done <"${bundle}/tests.txt"
+
+benchmark="${bundle}/bin/ops_cuda_benchmarks_attention_benchmark"
+timeout 300 "${benchmark}" >"${ours}" 2>"${logs}/attention_benchmark.err"
+bench_status=$?
+cat "${ours}" "${logs}/attention_benchmark.err"
+timeout 240 "${bundle}/bin/model_cuda_benchmarks_train_throughput" \
+  >"${training}" 2>"${logs}/train_throughput.err"
+training_status=$?
+cat "${training}" "${logs}/train_throughput.err"
+timeout 300 python3 "${bundle}/bin/sdpa_benchmark.py" >"${sdpa}" \
+  2>"${logs}/sdpa.err"
 sdpa_status=$?
-cat "${sdpa}" "${work}/sdpa.err"
+cat "${sdpa}" "${logs}/sdpa.err"
 for benchmark_status in ${bench_status} ${training_status}; do
   if [[ ${status} -eq 0 && ${benchmark_status} -ne 0 &&
     ${benchmark_status} -ne 77 ]]; then
@@ -66,13 +111,12 @@ csv_table() {
     { printf "| %s |", $1; for (i = 2; i <= NF; ++i) printf " %s |", $i; print "" }' "$1"
 }
 
-testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
 {
   echo "# GPU test results"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "- Bazel test exit status: ${status}"
+  echo "- Exit status: ${status}"
   echo
   echo "## GPU"
   echo
@@ -81,32 +125,33 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
     echo "(nvidia-smi failed)"
   echo '```'
   echo
-  echo "## Bazel summary"
+  echo "## Tests"
   echo
-  echo '```'
-  grep -E '^//|^Executed|^INFO: Build completed|^FAILED|^ERROR' "${log}" |
-    awk '!seen[$0]++'
-  echo '```'
+  echo "| test | result | seconds |"
+  echo "| --- | --- | --- |"
+  while IFS=$'\t' read -r label name test_status seconds; do
+    result="passed"
+    [[ ${test_status} -ne 0 ]] && result="FAILED (status ${test_status})"
+    echo "| ${label} | ${result} | ${seconds} |"
+  done <"${work}/tests.tsv"
   echo
-  echo "## gtest results and skip reasons"
-  bazel query 'attr(tags, "\bgpu\b", tests(//tests/...))' 2>/dev/null |
-    while read -r label; do
-      test_log="${testlogs}/${label#//}"
-      test_log="${test_log/://}/test.log"
-      echo
-      echo "### ${label}"
-      echo
-      echo '```'
-      if [[ -f "${test_log}" ]]; then
-        grep -E '^\[(==========|  PASSED  |  SKIPPED |  FAILED  )\] ' \
-          "${test_log}"
-        grep -A1 ': Skipped$' "${test_log}" | grep -vE ': Skipped$|^--$' |
-          sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/skip reason (x\1): \2/'
-      else
-        echo "(no test log)"
-      fi
-      echo '```'
-    done
+  echo "## gtest results, skip reasons and failures"
+  while IFS=$'\t' read -r label name test_status seconds; do
+    test_log="${logs}/${name}.log"
+    echo
+    echo "### ${label}"
+    echo
+    echo '```'
+    grep -E '^\[(==========|  PASSED  |  SKIPPED |  FAILED  )\] ' "${test_log}"
+    grep -A1 ': Skipped$' "${test_log}" | grep -vE ': Skipped$|^--$' |
+      sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/skip reason (x\1): \2/'
+    if [[ ${test_status} -ne 0 ]]; then
+      grep -E -A6 'Failure$|error:|what\(\)|terminate|Segmentation' \
+        "${test_log}" | head -n 60
+      tail -n 5 "${test_log}"
+    fi
+    echo '```'
+  done <"${work}/tests.tsv"
   echo
   echo "## Attention forward + backward throughput"
   echo
@@ -123,16 +168,16 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
   if [[ ${bench_status} -ne 0 ]]; then
     echo "attention_benchmark: status ${bench_status}:"
     echo '```'
-    cat "${work}/attention.err"
+    cat "${logs}/attention_benchmark.err"
     echo '```'
   fi
   if [[ ${sdpa_status} -ne 0 ]]; then
     echo "PyTorch SDPA: not run (status ${sdpa_status}):"
     echo '```'
-    cat "${work}/sdpa.err"
+    cat "${logs}/sdpa.err"
     echo '```'
   else
-    grep '^sdpa_benchmark: torch' "${work}/sdpa.err"
+    grep '^sdpa_benchmark: torch' "${logs}/sdpa.err"
   fi
   if [[ ${bench_status} -eq 0 && ${sdpa_status} -eq 0 ]]; then
     echo
@@ -163,7 +208,7 @@ testlogs="$(bazel info bazel-testlogs 2>/dev/null)"
   else
     echo "train_throughput: status ${training_status}:"
     echo '```'
-    cat "${work}/training.err"
+    cat "${logs}/train_throughput.err"
     echo '```'
   fi
 } >"${results}"

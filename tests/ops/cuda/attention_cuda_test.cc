@@ -1,7 +1,9 @@
 // Parity of ops/cuda/attention.cu with the CPU op (ops/attention.cc) in fp32
 // and bf16: ragged tiles, empty and one-token documents, grouped-query heads,
 // head_dim up to the maximum and off multiples of 16, with and without
-// document masking; run-to-run determinism; shape validation. Tolerance
+// document masking; run-to-run determinism; shape validation. In bf16 the
+// head dims 16, 32, 64 and 128 run the tensor-core kernels
+// (attention_tensor_core.h) and 40 the fp32-FMA ones. Tolerance
 // rule in cuda_test_util.h; in bf16 mode the naive reference stores out (and
 // so reads it in the backward), dq, dk and dv in bf16.
 #include <gtest/gtest.h>
