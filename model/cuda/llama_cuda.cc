@@ -358,8 +358,8 @@ class CudaLlama::TypedEngine : public CudaLlama::Engine {
     dk_.Reserve(t * dims.kv_dim);
     dv_.Reserve(t * dims.kv_dim);
     rmsnorm_scratch_.Reserve(ops::cuda::RmsNormBackwardScratchFloats(T, D));
-    attention_scratch_.Reserve(
-        ops::cuda::AttentionBackwardScratchFloats(T, dims.heads));
+    attention_scratch_.Reserve(ops::cuda::AttentionBackwardScratchFloats(
+        T, dims.heads, dims.kv_heads, dims.head_dim));
     embedding_scratch_.Reserve(ops::cuda::EmbeddingBackwardScratchBytes(T));
     const std::size_t chunk = ops::cuda::CrossEntropyChunkRows(T);
     ce_logits_.Reserve(chunk * dims.vocab);

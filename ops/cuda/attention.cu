@@ -583,8 +583,24 @@ void AttentionForward(Float* out, float* lse, const Float* q, const Float* k,
   CUDA_CHECK(cudaGetLastError());
 }
 
-std::size_t AttentionBackwardScratchFloats(int T, int Hq) {
-  return static_cast<std::size_t>(T) * Hq;
+namespace {
+
+// Floats of scratch that delta (Hq, T) takes: rounded up to 16 bytes, so
+// that what follows it stays aligned.
+std::size_t DeltaFloats(int T, int Hq) {
+  return static_cast<std::size_t>(
+             CeilDiv(static_cast<std::int64_t>(T) * Hq, 4)) *
+         4;
+}
+
+}  // namespace
+
+std::size_t AttentionBackwardScratchFloats(int T, int Hq, int Hkv,
+                                           int head_dim) {
+  // delta, then the tensor-core backward's partial sums (bf16 only; sized
+  // for it whatever the type).
+  return DeltaFloats(T, Hq) +
+         TensorCoreAttentionScratchFloats(T, Hq, Hkv, head_dim);
 }
 
 template <typename Float>
@@ -605,9 +621,9 @@ void AttentionBackward(Float* dq, Float* dk, Float* dv, float* scratch,
   CUDA_CHECK(cudaGetLastError());
   if constexpr (std::is_same_v<Float, bf16>) {
     if (TensorCoreAttentionSupports({dout, q, k, v}, head_dim)) {
-      TensorCoreAttentionBackward(dq, dk, dv, delta, dout, q, k, v, lse,
-                                  doc_starts, num_docs, document_masking, T, Hq,
-                                  Hkv, head_dim, stream);
+      TensorCoreAttentionBackward(
+          dq, dk, dv, delta + DeltaFloats(T, Hq), delta, dout, q, k, v, lse,
+          doc_starts, num_docs, document_masking, T, Hq, Hkv, head_dim, stream);
       return;
     }
   }

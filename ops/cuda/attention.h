@@ -50,12 +50,15 @@ void AttentionForward(Float* out, float* lse, const Float* q, const Float* k,
                       bool document_masking, int T, int Hq, int Hkv,
                       int head_dim, cudaStream_t stream);
 
-// Floats of device scratch that AttentionBackward needs: delta (Hq, T).
-std::size_t AttentionBackwardScratchFloats(int T, int Hq);
+// Floats of device scratch that AttentionBackward needs: delta (Hq, T) and,
+// for short sequences in bf16, the tensor-core dK/dV pass's partial sums.
+std::size_t AttentionBackwardScratchFloats(int T, int Hq, int Hkv,
+                                           int head_dim);
 
 // Accumulates dq (T, Hq, head_dim), dk, dv (T, Hkv, head_dim) given
 // dout (T, Hq, head_dim) and the forward's inputs, out and lse. scratch:
-// AttentionBackwardScratchFloats(T, Hq) floats; contents on entry ignored.
+// AttentionBackwardScratchFloats(T, Hq, Hkv, head_dim) floats, 16-byte
+// aligned; contents on entry ignored.
 template <typename Float>
 void AttentionBackward(Float* dq, Float* dk, Float* dv, float* scratch,
                        const Float* dout, const Float* q, const Float* k,

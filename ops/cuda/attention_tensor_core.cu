@@ -22,6 +22,10 @@ namespace {
 constexpr int kRows = 64;
 constexpr int kWarps = kRows / 16;
 constexpr int kThreads = kWarps * kWarpSize;
+// The dK/dV pass splits the query heads of a group over blocks of their own
+// when it would otherwise have fewer blocks than this (a fixed number, not
+// the device's, so that results are the same on every GPU).
+constexpr int kMinKeyValueBlocks = 512;
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kLn2 = 0.6931471805599453f;
 
@@ -186,6 +190,36 @@ __device__ void AddToRows(bf16* x, std::int64_t stride, int row0, int T,
                                     old.y + scale * c[n][2 * i + 1]);
     }
   }
+}
+
+// As AddToRows, but stores `scale` x c into fp32 rows.
+template <int D>
+__device__ void StoreRows(float* x, std::int64_t stride, int row0, int T,
+                          float scale, const float (&c)[D / 8][4]) {
+  const int lane = threadIdx.x % kWarpSize;
+#pragma unroll
+  for (int i = 0; i < 2; ++i) {
+    const int row = row0 + 8 * i;
+    if (row >= T) continue;
+#pragma unroll
+    for (int n = 0; n < D / 8; ++n) {
+      *reinterpret_cast<float2*>(x + row * stride + 8 * n + 2 * (lane % 4)) =
+          make_float2(scale * c[n][2 * i], scale * c[n][2 * i + 1]);
+    }
+  }
+}
+
+// Grid (ceil(n / kThreads)), block (kThreads): x[i] += sum of
+// partials[split][i] over split = 0, 1, ..., splits - 1, in that order.
+__global__ void __launch_bounds__(kThreads)
+    AddPartialsKernel(bf16* x, const float* partials, int splits,
+                      std::int64_t n) {
+  const std::int64_t i =
+      static_cast<std::int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  if (i >= n) return;
+  float sum = 0.0f;
+  for (int split = 0; split < splits; ++split) sum += partials[split * n + i];
+  x[i] = __float2bfloat16_rn(__bfloat162float(x[i]) + sum);
 }
 
 // ----------------------------------------------------------- forward
@@ -353,20 +387,24 @@ std::size_t KeyValueGradSharedBytes() {
          2 * kRows * (2 * sizeof(float) + sizeof(int));
 }
 
-// Grid (key tiles, Hkv), block (kThreads): dK, dV of key tile blockIdx.x (the
-// first tiles, with the most query tiles, start first) of kv head
-// blockIdx.y, summed over the group's query heads (outer) and the query
-// tiles [n0, end of the document of the tile's last key) (inner), in that
-// order; step i + 1's query tile loads while step i's is used. With the
-// block's rows being keys, the products are transposed: S^T = K Q^T,
-// dP^T = V dO^T, dV += P^T dO, dK += dS^T Q.
+// Grid (key tiles, Hkv * splits), block (kThreads): dK, dV of key tile
+// blockIdx.x (the first tiles, with the most query tiles, start first) of kv
+// head blockIdx.y / splits, summed over split blockIdx.y % splits's share of
+// the group's query heads (outer) and the query tiles [n0, end of the
+// document of the tile's last key) (inner), in that order; step i + 1's
+// query tile loads while step i's is used. With splits == 1 the sums are
+// added to dk, dv; otherwise they are stored to split's (T, Hkv, D) slice of
+// dk_partials, dv_partials for AddPartialsKernel. With the block's rows
+// being keys, the products are transposed: S^T = K Q^T, dP^T = V dO^T,
+// dV += P^T dO, dK += dS^T Q.
 template <int D>
 __global__ void __launch_bounds__(kThreads)
-    KeyValueGradKernel(bf16* dk, bf16* dv, const bf16* dout, const bf16* q,
-                       const bf16* k, const bf16* v, const float* lse,
-                       const float* delta, const int32_t* doc_starts,
-                       int num_docs, bool document_masking, int T, int Hq,
-                       int Hkv) {
+    KeyValueGradKernel(bf16* dk, bf16* dv, float* dk_partials,
+                       float* dv_partials, int splits, const bf16* dout,
+                       const bf16* q, const bf16* k, const bf16* v,
+                       const float* lse, const float* delta,
+                       const int32_t* doc_starts, int num_docs,
+                       bool document_masking, int T, int Hq, int Hkv) {
   extern __shared__ __align__(16) unsigned char shared[];
   bf16* k_tile = reinterpret_cast<bf16*>(shared);    // (kRows, D + 8)
   bf16* v_tile = k_tile + TileElements(D);           // (kRows, D + 8)
@@ -378,8 +416,10 @@ __global__ void __launch_bounds__(kThreads)
   int* query_first_key =
       reinterpret_cast<int*>(query_delta + 2 * kRows);  // 2 x kRows
 
-  const int group = Hq / Hkv;
-  const int kv_head = blockIdx.y;
+  const int kv_head = blockIdx.y / splits;
+  const int split = blockIdx.y % splits;
+  const int heads = Hq / Hkv / splits;  // query heads of this block
+  const int first_head = kv_head * (Hq / Hkv) + split * heads;
   const int n0 = blockIdx.x * kRows;
   const int n_end = min(T, n0 + kRows);
   const std::int64_t q_stride = static_cast<std::int64_t>(Hq) * D;
@@ -391,15 +431,15 @@ __global__ void __launch_bounds__(kThreads)
   const int query_end =
       DocumentOf(doc_starts, num_docs, document_masking, T, n_end - 1).y;
   const int query_tiles = static_cast<int>(CeilDiv(query_end - n0, kRows));
-  const int steps = group * query_tiles;
+  const int steps = heads * query_tiles;
   int keys[2];  // my two key rows
 #pragma unroll
   for (int i = 0; i < 2; ++i) keys[i] = n0 + 16 * warp + lane / 4 + 8 * i;
 
-  // Step i: query head kv_head * group + i / query_tiles, query tile
+  // Step i: query head first_head + i / query_tiles, query tile
   // n0 + (i % query_tiles) * kRows, into buffer i % 2.
   auto stage = [&](int step) {
-    const int h = kv_head * group + step / query_tiles;
+    const int h = first_head + step / query_tiles;
     const int m0 = n0 + step % query_tiles * kRows;
     const int buffer = step % 2;
     LoadTile<D>(q_tiles + buffer * TileElements(D), q + h * D, q_stride, m0, T);
@@ -493,8 +533,14 @@ __global__ void __launch_bounds__(kThreads)
     __syncthreads();  // Step `step`'s buffers are free for step + 2.
   }
   const int row0 = n0 + 16 * warp + lane / 4;
-  AddToRows<D>(dk + kv_head * D, kv_stride, row0, T, scale, dk_accum);
-  AddToRows<D>(dv + kv_head * D, kv_stride, row0, T, 1.0f, dv_accum);
+  if (splits == 1) {
+    AddToRows<D>(dk + kv_head * D, kv_stride, row0, T, scale, dk_accum);
+    AddToRows<D>(dv + kv_head * D, kv_stride, row0, T, 1.0f, dv_accum);
+  } else {
+    const std::int64_t slice = split * T * kv_stride + kv_head * D;
+    StoreRows<D>(dk_partials + slice, kv_stride, row0, T, scale, dk_accum);
+    StoreRows<D>(dv_partials + slice, kv_stride, row0, T, 1.0f, dv_accum);
+  }
 }
 
 template <int D>
@@ -641,18 +687,32 @@ void Forward(bf16* out, float* lse, const bf16* q, const bf16* k, const bf16* v,
 }
 
 template <int D>
-void Backward(bf16* dq, bf16* dk, bf16* dv, const float* delta,
+void Backward(bf16* dq, bf16* dk, bf16* dv, float* partials, const float* delta,
               const bf16* dout, const bf16* q, const bf16* k, const bf16* v,
               const float* lse, const int32_t* doc_starts, int num_docs,
               bool document_masking, int T, int Hq, int Hkv,
               cudaStream_t stream) {
   const unsigned tiles = static_cast<unsigned>(CeilDiv(T, kRows));
+  const int splits = TensorCoreKeyValueSplits(T, Hq, Hkv);
+  const std::int64_t kv_size = static_cast<std::int64_t>(T) * Hkv * D;
+  float* dk_partials = partials;                     // (splits, T, Hkv, D)
+  float* dv_partials = partials + splits * kv_size;  // (splits, T, Hkv, D)
   const std::size_t kv_bytes = KeyValueGradSharedBytes<D>();
   AllowSharedBytes(KeyValueGradKernel<D>, kv_bytes);
-  KeyValueGradKernel<D><<<dim3(tiles, Hkv), kThreads, kv_bytes, stream>>>(
-      dk, dv, dout, q, k, v, lse, delta, doc_starts, num_docs, document_masking,
-      T, Hq, Hkv);
+  KeyValueGradKernel<D>
+      <<<dim3(tiles, Hkv * splits), kThreads, kv_bytes, stream>>>(
+          dk, dv, dk_partials, dv_partials, splits, dout, q, k, v, lse, delta,
+          doc_starts, num_docs, document_masking, T, Hq, Hkv);
   CUDA_CHECK(cudaGetLastError());
+  if (splits > 1) {
+    const unsigned blocks = static_cast<unsigned>(CeilDiv(kv_size, kThreads));
+    AddPartialsKernel<<<blocks, kThreads, 0, stream>>>(dk, dk_partials, splits,
+                                                       kv_size);
+    CUDA_CHECK(cudaGetLastError());
+    AddPartialsKernel<<<blocks, kThreads, 0, stream>>>(dv, dv_partials, splits,
+                                                       kv_size);
+    CUDA_CHECK(cudaGetLastError());
+  }
   const std::size_t q_bytes = QueryGradSharedBytes<D>();
   AllowSharedBytes(QueryGradKernel<D>, q_bytes);
   QueryGradKernel<D><<<dim3(tiles, Hq), kThreads, q_bytes, stream>>>(
@@ -662,6 +722,19 @@ void Backward(bf16* dq, bf16* dk, bf16* dv, const float* delta,
 }
 
 }  // namespace
+
+int TensorCoreKeyValueSplits(int T, int Hq, int Hkv) {
+  const std::int64_t blocks = CeilDiv(T, kRows) * Hkv;
+  return blocks < kMinKeyValueBlocks ? Hq / Hkv : 1;
+}
+
+std::size_t TensorCoreAttentionScratchFloats(int T, int Hq, int Hkv,
+                                             int head_dim) {
+  const int splits = TensorCoreKeyValueSplits(T, Hq, Hkv);
+  return splits == 1
+             ? 0
+             : 2 * static_cast<std::size_t>(splits) * T * Hkv * head_dim;
+}
 
 bool TensorCoreAttentionSupports(std::initializer_list<const void*> tensors,
                                  int head_dim) {
@@ -697,7 +770,7 @@ void TensorCoreAttentionForward(bf16* out, float* lse, const bf16* q,
                               std::to_string(head_dim));
 }
 
-void TensorCoreAttentionBackward(bf16* dq, bf16* dk, bf16* dv,
+void TensorCoreAttentionBackward(bf16* dq, bf16* dk, bf16* dv, float* partials,
                                  const float* delta, const bf16* dout,
                                  const bf16* q, const bf16* k, const bf16* v,
                                  const float* lse, const int32_t* doc_starts,
@@ -706,17 +779,21 @@ void TensorCoreAttentionBackward(bf16* dq, bf16* dk, bf16* dv,
                                  cudaStream_t stream) {
   switch (head_dim) {
     case 16:
-      return Backward<16>(dq, dk, dv, delta, dout, q, k, v, lse, doc_starts,
-                          num_docs, document_masking, T, Hq, Hkv, stream);
+      return Backward<16>(dq, dk, dv, partials, delta, dout, q, k, v, lse,
+                          doc_starts, num_docs, document_masking, T, Hq, Hkv,
+                          stream);
     case 32:
-      return Backward<32>(dq, dk, dv, delta, dout, q, k, v, lse, doc_starts,
-                          num_docs, document_masking, T, Hq, Hkv, stream);
+      return Backward<32>(dq, dk, dv, partials, delta, dout, q, k, v, lse,
+                          doc_starts, num_docs, document_masking, T, Hq, Hkv,
+                          stream);
     case 64:
-      return Backward<64>(dq, dk, dv, delta, dout, q, k, v, lse, doc_starts,
-                          num_docs, document_masking, T, Hq, Hkv, stream);
+      return Backward<64>(dq, dk, dv, partials, delta, dout, q, k, v, lse,
+                          doc_starts, num_docs, document_masking, T, Hq, Hkv,
+                          stream);
     case 128:
-      return Backward<128>(dq, dk, dv, delta, dout, q, k, v, lse, doc_starts,
-                           num_docs, document_masking, T, Hq, Hkv, stream);
+      return Backward<128>(dq, dk, dv, partials, delta, dout, q, k, v, lse,
+                           doc_starts, num_docs, document_masking, T, Hq, Hkv,
+                           stream);
   }
   throw std::invalid_argument("tensor-core attention: unsupported head_dim " +
                               std::to_string(head_dim));

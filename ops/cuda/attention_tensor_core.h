@@ -11,7 +11,9 @@
 // as in FlashAttention-2; everything else (scores, softmax statistics, the
 // log-sum-exp, accumulators) stays fp32. The backward is the same three
 // deterministic passes as the fp32 kernels (delta, then dK/dV per key tile,
-// then dQ per query tile), so reruns are bitwise identical.
+// then dQ per query tile), so reruns are bitwise identical; for short
+// sequences the dK/dV pass also splits each group's query heads over blocks
+// and sums their fp32 partials in a fixed order.
 // Include only where PROLONG_HAVE_CUDA is defined.
 #ifndef PROLONG_OPS_CUDA_ATTENTION_TENSOR_CORE_H_
 #define PROLONG_OPS_CUDA_ATTENTION_TENSOR_CORE_H_
@@ -38,9 +40,20 @@ void TensorCoreAttentionForward(bf16* out, float* lse, const bf16* q,
                                 bool document_masking, int T, int Hq, int Hkv,
                                 int head_dim, cudaStream_t stream);
 
+// Into how many blocks the dK/dV pass splits each group's query heads: the
+// whole group (Hq / Hkv) when T and Hkv alone would give it too few blocks
+// to fill a GPU (short sequences, few kv heads), else 1. Depends on the
+// shapes alone, so the summation order, and the bits, do too.
+int TensorCoreKeyValueSplits(int T, int Hq, int Hkv);
+
+// fp32 scratch the backward needs besides delta: per-split dK and dV
+// partial sums, (2, splits, T, Hkv, head_dim) when splits > 1, else none.
+std::size_t TensorCoreAttentionScratchFloats(int T, int Hq, int Hkv,
+                                             int head_dim);
+
 // As AttentionBackward<bf16> after delta (Hq, T) = rowsum(dout * out) is
-// computed.
-void TensorCoreAttentionBackward(bf16* dq, bf16* dk, bf16* dv,
+// computed; partials: TensorCoreAttentionScratchFloats floats.
+void TensorCoreAttentionBackward(bf16* dq, bf16* dk, bf16* dv, float* partials,
                                  const float* delta, const bf16* dout,
                                  const bf16* q, const bf16* k, const bf16* v,
                                  const float* lse, const int32_t* doc_starts,

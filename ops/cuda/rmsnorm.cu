@@ -12,7 +12,10 @@ constexpr int kThreads = 256;  // Threads per row block: 8 warps.
 // Backward grid size cap. Fixed (not derived from the device) so that the
 // dweight summation order, and hence its bits, is the same on every GPU.
 constexpr int kBackwardBlocks = 512;
-constexpr int kReduceThreads = 256;
+// The dweight reduction: a block per kReduceColumns columns, each column's
+// rows shared among kReduceGroups threads.
+constexpr int kReduceColumns = 32;
+constexpr int kReduceGroups = 16;
 
 // Grid (N), block (kThreads): block n normalises row n.
 template <typename Float>
@@ -67,16 +70,26 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-// Grid (ceil(C / kReduceThreads)), block (kReduceThreads): dweight[c] += sum
-// of partials[0..B)[c], in order b = 0, 1, ..., B - 1.
-__global__ void __launch_bounds__(kReduceThreads)
+// Grid (ceil(C / kReduceColumns)), block (kReduceColumns, kReduceGroups):
+// dweight[c] += sum of partials[0..B)[c]. Thread (x, g) sums rows
+// b = g, g + kReduceGroups, ... of column c in order; the kReduceGroups
+// sums are then added in order g = 0, 1, ..., so the result depends only on
+// B and C.
+__global__ void __launch_bounds__(kReduceColumns* kReduceGroups)
     ReducePartialsKernel(float* dweight, const float* partials, int B, int C) {
-  const int c = blockIdx.x * kReduceThreads + threadIdx.x;
-  if (c >= C) return;
+  __shared__ float group_sums[kReduceGroups][kReduceColumns];
+  const int c = blockIdx.x * kReduceColumns + threadIdx.x;
   float sum = 0.0f;
-  for (int b = 0; b < B; ++b)
-    sum += partials[static_cast<std::int64_t>(b) * C + c];
-  dweight[c] += sum;
+  if (c < C) {
+    for (int b = threadIdx.y; b < B; b += kReduceGroups)
+      sum += partials[static_cast<std::int64_t>(b) * C + c];
+  }
+  group_sums[threadIdx.y][threadIdx.x] = sum;
+  __syncthreads();
+  if (threadIdx.y != 0 || c >= C) return;
+  float total = 0.0f;
+  for (int g = 0; g < kReduceGroups; ++g) total += group_sums[g][threadIdx.x];
+  dweight[c] += total;
 }
 
 int BackwardBlocks(int N) { return std::min(N, kBackwardBlocks); }
@@ -106,9 +119,9 @@ void RmsNormBackward(Float* dinp, float* dweight, float* scratch,
   BackwardKernel<Float><<<blocks, kThreads, 0, stream>>>(
       dinp, scratch, dout, inp, weight, rstd, N, C);
   CUDA_CHECK(cudaGetLastError());
-  const int reduce_blocks = static_cast<int>(CeilDiv(C, kReduceThreads));
-  ReducePartialsKernel<<<reduce_blocks, kReduceThreads, 0, stream>>>(
-      dweight, scratch, blocks, C);
+  const int reduce_blocks = static_cast<int>(CeilDiv(C, kReduceColumns));
+  ReducePartialsKernel<<<reduce_blocks, dim3(kReduceColumns, kReduceGroups), 0,
+                         stream>>>(dweight, scratch, blocks, C);
   CUDA_CHECK(cudaGetLastError());
 }
 

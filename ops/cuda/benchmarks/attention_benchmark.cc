@@ -98,7 +98,8 @@ void BenchmarkLength(int L, cudaStream_t stream) {
   DeviceArray<bf16> q(size), k(size), v(size), out(size), dout(size);
   DeviceArray<bf16> dq(size), dk(size), dv(size);
   DeviceArray<float> lse(static_cast<std::size_t>(kHeads) * L);
-  DeviceArray<float> scratch(AttentionBackwardScratchFloats(L, kHeads));
+  DeviceArray<float> scratch(
+      AttentionBackwardScratchFloats(L, kHeads, kHeads, kHeadDim));
   DeviceArray<int32_t> doc_starts(2);
   const int32_t one_document[2] = {0, L};
   CUDA_CHECK(cudaMemcpy(doc_starts.get(), one_document, sizeof(one_document),

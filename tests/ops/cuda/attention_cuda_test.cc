@@ -171,7 +171,8 @@ Outputs RunGpu(const Problem<Float>& p) {
       dv(Convert<Float>(p.dv0));
   const DeviceArray<Float> out(p.q.size());
   const DeviceArray<float> lse(static_cast<std::size_t>(c.Hq) * c.T);
-  const DeviceArray<float> scratch(AttentionBackwardScratchFloats(c.T, c.Hq));
+  const DeviceArray<float> scratch(
+      AttentionBackwardScratchFloats(c.T, c.Hq, c.Hkv, c.head_dim));
   const DeviceArray<int32_t> doc_starts(c.doc_starts);
   const test_util::Stream stream;
   AttentionForward(out.get(), lse.get(), q.get(), k.get(), v.get(),
