@@ -208,6 +208,7 @@ std::vector<std::string> Validate(const TrainStageConfig& c,
   check.Positive("rope_theta", c.rope_theta());
   check.Positive("steps", c.steps());
   check.Positive("sequences_per_step", c.sequences_per_step());
+  check.Positive("sequences_per_micro_batch", c.sequences_per_micro_batch());
   check.Positive("threads", c.threads());
   check.Positive("log_every", c.log_every());
   check.NonNegative("checkpoint_every", c.checkpoint_every());

@@ -47,10 +47,15 @@ CpuStepDevice::CpuStepDevice(model::Llama* model,
 
 void CpuStepDevice::ZeroGrads() { model_->ZeroGrads(); }
 
-model::LossSum CpuStepDevice::ForwardBackward(
-    const model::PackedSequence& sequence, bool document_masking,
-    float weight_per_target) {
-  return model_->ForwardBackward(sequence, document_masking, weight_per_target);
+std::vector<model::LossSum> CpuStepDevice::ForwardBackwardBatch(
+    const std::vector<const model::PackedSequence*>& sequences,
+    bool document_masking, const std::vector<float>& weights_per_target) {
+  std::vector<model::LossSum> losses;
+  for (std::size_t i = 0; i < sequences.size(); ++i) {
+    losses.push_back(model_->ForwardBackward(*sequences[i], document_masking,
+                                             weights_per_target.at(i)));
+  }
+  return losses;
 }
 
 void CpuStepDevice::AllReduce(double* /*sums*/, int /*n*/) {}

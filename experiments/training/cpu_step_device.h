@@ -29,9 +29,10 @@ class CpuStepDevice : public StepDevice {
   CpuStepDevice(model::Llama* model, model::OptimizerState* optimizer);
 
   void ZeroGrads() override;
-  model::LossSum ForwardBackward(const model::PackedSequence& sequence,
-                                 bool document_masking,
-                                 float weight_per_target) override;
+  std::vector<model::LossSum> ForwardBackwardBatch(
+      const std::vector<const model::PackedSequence*>& sequences,
+      bool document_masking,
+      const std::vector<float>& weights_per_target) override;
   void AllReduce(double* sums, int n) override;
   double ClipGradients(double max_norm, int64_t step) override;
   void AdamW(const config::OptimizerConfig& optimizer, double lr,

@@ -53,11 +53,12 @@ class CudaStepDevice : public StepDevice {
 
   void ZeroGrads() override { model_->ZeroGrads(); }
 
-  model::LossSum ForwardBackward(const model::PackedSequence& sequence,
-                                 bool document_masking,
-                                 float weight_per_target) override {
-    return model_->ForwardBackward(sequence, document_masking,
-                                   weight_per_target);
+  std::vector<model::LossSum> ForwardBackwardBatch(
+      const std::vector<const model::PackedSequence*>& sequences,
+      bool document_masking,
+      const std::vector<float>& weights_per_target) override {
+    return model_->ForwardBackwardBatch(sequences, document_masking,
+                                        weights_per_target);
   }
 
   void AllReduce(double* sums, int n) override {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "experiments/config/config.pb.h"
 #include "model/llama.h"
@@ -31,10 +32,14 @@ class StepDevice {
   virtual ~StepDevice() = default;
 
   virtual void ZeroGrads() = 0;
-  // As model::Llama::ForwardBackward: adds the weighted gradients.
-  virtual model::LossSum ForwardBackward(const model::PackedSequence& sequence,
-                                         bool document_masking,
-                                         float weight_per_target) = 0;
+  // As model::Llama::ForwardBackward for each sequence with its weight:
+  // adds the weighted gradients and returns each sequence's LossSum. The
+  // CPU runs the sequences one at a time; CUDA packs them into one pass
+  // (model/cuda/llama_cuda.h ForwardBackwardBatch), the same gradient up to
+  // the order of floating-point sums.
+  virtual std::vector<model::LossSum> ForwardBackwardBatch(
+      const std::vector<const model::PackedSequence*>& sequences,
+      bool document_masking, const std::vector<float>& weights_per_target) = 0;
   // Sums the gradients, and sums (n), over the data-parallel ranks; leaves
   // both unchanged in a single process.
   virtual void AllReduce(double* sums, int n) = 0;

@@ -166,20 +166,30 @@ void TrainStage(const config::TrainStageConfig& config,
     double loss_sum = 0.0;
     int64_t loss_targets = 0;
     double micro_mean_sum = 0.0;
-    // Data parallel: this rank takes every world_size-th sequence.
+    // Data parallel: this rank takes every world_size-th sequence, and runs
+    // them sequences_per_micro_batch at a time.
+    std::vector<const model::PackedSequence*> mine;
+    std::vector<float> weights;
     for (size_t i = dp.rank; i < batch.size(); i += dp.world_size) {
-      const model::PackedSequence& sequence = batch[i];
-      const int64_t targets = model::CountTargets(sequence);
+      const int64_t targets = model::CountTargets(batch[i]);
       if (targets == 0) continue;
-      const float weight =
-          config.loss_reduction() == config::GLOBAL_TOKEN_MEAN
-              ? 1.0f / static_cast<float>(step_targets)
-              : 1.0f / (static_cast<float>(targets) * per_step);
-      const model::LossSum loss =
-          device->ForwardBackward(sequence, config.document_masking(), weight);
-      loss_sum += loss.loss_sum;
-      loss_targets += loss.targets;
-      micro_mean_sum += loss.loss_sum / loss.targets;
+      mine.push_back(&batch[i]);
+      weights.push_back(config.loss_reduction() == config::GLOBAL_TOKEN_MEAN
+                            ? 1.0f / static_cast<float>(step_targets)
+                            : 1.0f / (static_cast<float>(targets) * per_step));
+    }
+    const size_t per_micro_batch = config.sequences_per_micro_batch();
+    for (size_t first = 0; first < mine.size(); first += per_micro_batch) {
+      const size_t last = std::min(first + per_micro_batch, mine.size());
+      const std::vector<model::LossSum> losses = device->ForwardBackwardBatch(
+          {mine.begin() + first, mine.begin() + last},
+          config.document_masking(),
+          {weights.begin() + first, weights.begin() + last});
+      for (const model::LossSum& loss : losses) {
+        loss_sum += loss.loss_sum;
+        loss_targets += loss.targets;
+        micro_mean_sum += loss.loss_sum / loss.targets;
+      }
     }
     double sums[3] = {loss_sum, static_cast<double>(loss_targets),
                       micro_mean_sum};

@@ -176,15 +176,11 @@ struct CudaLlama::State {
 
   int64_t size() const { return static_cast<int64_t>(params.size()); }
 
-  // Makes RoPE positions [0, T) and the positions array (T) available.
+  // Makes the RoPE tables cover positions [0, T).
   void ReservePositions(int T) {
     if (T <= rope_positions) return;
     rope_positions = T;
     BuildRope();
-    std::vector<int32_t> host(T);
-    for (int t = 0; t < T; ++t) host[t] = t;
-    positions.Reserve(T);
-    positions.CopyFromHost(host.data(), T, stream);
   }
   void BuildRope() {
     if (rope_positions == 0) return;
@@ -199,19 +195,68 @@ struct CudaLlama::State {
     rope_sin.CopyFromHost(sin.data(), n, stream);
   }
 
-  // Validates seq and copies its tokens, doc_starts and targets over.
-  void UploadSequence(const PackedSequence& seq) {
-    ValidateSequence(seq, dims.vocab);
-    const int T = static_cast<int>(seq.tokens.size());
-    ReservePositions(T);
-    const std::vector<int32_t> host_targets = MakeTargets(seq);
+  // What the passes need to know of the uploaded sequences.
+  struct Packed {
+    int T;                   // tokens of all sequences together
+    int num_segments;        // attention segments in doc_starts
+    bool attention_masking;  // whether attention keeps to the segments
+    std::vector<int> ends;   // where each sequence ends, in tokens
+  };
+
+  // Validates `sequences` and copies them over back to back: their tokens,
+  // targets, positions (each sequence from 0) and, when weights_per_target
+  // is not null, each token's loss weight (its sequence's). Attention
+  // segments are the documents with document_masking; without it, the
+  // sequences, so that none sees another.
+  Packed UploadSequences(const std::vector<const PackedSequence*>& sequences,
+                         bool document_masking,
+                         const std::vector<float>* weights_per_target) {
+    std::vector<int32_t> host_tokens, host_targets, host_positions;
+    std::vector<int32_t> segments = {0};
+    std::vector<float> host_scales;
+    Packed packed{0, 0, document_masking || sequences.size() > 1, {}};
+    int longest = 0;
+    for (std::size_t i = 0; i < sequences.size(); ++i) {
+      const PackedSequence& seq = *sequences[i];
+      ValidateSequence(seq, dims.vocab);
+      const int offset = static_cast<int>(host_tokens.size());
+      const int length = static_cast<int>(seq.tokens.size());
+      host_tokens.insert(host_tokens.end(), seq.tokens.begin(),
+                         seq.tokens.end());
+      const std::vector<int32_t> seq_targets = MakeTargets(seq);
+      host_targets.insert(host_targets.end(), seq_targets.begin(),
+                          seq_targets.end());
+      for (int t = 0; t < length; ++t) host_positions.push_back(t);
+      if (document_masking) {
+        for (std::size_t d = 1; d < seq.doc_starts.size(); ++d) {
+          segments.push_back(offset + seq.doc_starts[d]);
+        }
+      } else {
+        segments.push_back(offset + length);
+      }
+      if (weights_per_target != nullptr) {
+        host_scales.insert(host_scales.end(), length, (*weights_per_target)[i]);
+      }
+      longest = std::max(longest, length);
+      packed.ends.push_back(offset + length);
+    }
+    packed.T = static_cast<int>(host_tokens.size());
+    packed.num_segments = static_cast<int>(segments.size()) - 1;
+    ReservePositions(longest);
+    const std::size_t T = packed.T;
     tokens.Reserve(T);
     targets.Reserve(T);
-    doc_starts.Reserve(seq.doc_starts.size());
-    tokens.CopyFromHost(seq.tokens.data(), T, stream);
+    positions.Reserve(T);
+    doc_starts.Reserve(segments.size());
+    tokens.CopyFromHost(host_tokens.data(), T, stream);
     targets.CopyFromHost(host_targets.data(), T, stream);
-    doc_starts.CopyFromHost(seq.doc_starts.data(), seq.doc_starts.size(),
-                            stream);
+    positions.CopyFromHost(host_positions.data(), T, stream);
+    doc_starts.CopyFromHost(segments.data(), segments.size(), stream);
+    if (weights_per_target != nullptr) {
+      token_scales.Reserve(T);
+      token_scales.CopyFromHost(host_scales.data(), T, stream);
+    }
+    return packed;
   }
 
   config::ModelConfig config;
@@ -228,10 +273,11 @@ struct CudaLlama::State {
   int rope_positions = 0;
   DeviceBuffer<float> rope_cos;      // (rope_positions, head_dim / 2)
   DeviceBuffer<float> rope_sin;      // (rope_positions, head_dim / 2)
-  DeviceBuffer<int32_t> positions;   // (rope_positions): 0, 1, ...
   DeviceBuffer<int32_t> tokens;      // (T)
   DeviceBuffer<int32_t> targets;     // (T)
-  DeviceBuffer<int32_t> doc_starts;  // (num_docs + 1)
+  DeviceBuffer<int32_t> positions;   // (T): each token's place in its sequence
+  DeviceBuffer<float> token_scales;  // (T): each token's loss weight
+  DeviceBuffer<int32_t> doc_starts;  // (num_segments + 1)
   DeviceBuffer<double> loss_sum;     // (1)
   bool recompute = false;
 };
@@ -240,10 +286,13 @@ struct CudaLlama::State {
 class CudaLlama::Engine {
  public:
   virtual ~Engine() = default;
-  // Forward of the uploaded sequence (T tokens) into state.loss_sum; with
-  // weight_per_target, also the backward, adding into state.grads.
-  virtual void Run(int T, int num_docs, bool document_masking,
-                   const float* weight_per_target) = 0;
+  // Forward of the uploaded sequences (T tokens) into state.loss_sum and the
+  // per-token losses; with `backward`, also the backward of the sum of the
+  // losses weighted by state.token_scales, adding into state.grads.
+  virtual void Run(int T, int num_segments, bool attention_masking,
+                   bool backward) = 0;
+  // (T) <- the last Run's per-token losses (0 where a token has no target).
+  virtual void CopyTokenLosses(double* host, int T) = 0;
 };
 
 template <typename Float>
@@ -251,17 +300,17 @@ class CudaLlama::TypedEngine : public CudaLlama::Engine {
  public:
   explicit TypedEngine(State* state) : s_(*state) {}
 
-  void Run(int T, int num_docs, bool document_masking,
-           const float* weight_per_target) override {
+  void Run(int T, int num_segments, bool attention_masking,
+           bool backward) override {
     const Dims& dims = s_.dims;
     const int D = dims.d_model;
     const std::size_t rows = T;
     Reserve(T);
-    RunForward(T, num_docs, document_masking);
+    RunForward(T, num_segments, attention_masking);
     const Float* head = Weights() + s_.offsets.lm_head;
     const ops::cuda::CrossEntropyScratch<Float> scratch{
         ce_logits_.get(), ce_dlogits_.get(), ce_row_losses_.get()};
-    if (weight_per_target == nullptr) {
+    if (!backward) {
       ops::cuda::FusedCrossEntropyForward<Float>(
           s_.loss_sum.get(), scratch, acts_.final_norm.get(), head,
           s_.targets.get(), T, D, dims.vocab, s_.cublas, s_.stream);
@@ -271,9 +320,13 @@ class CudaLlama::TypedEngine : public CudaLlama::Engine {
     ops::cuda::FusedCrossEntropyForwardBackward<Float>(
         s_.loss_sum.get(), dfinal_norm_.get(),
         s_.grads.get() + s_.offsets.lm_head, scratch, acts_.final_norm.get(),
-        head, s_.targets.get(), T, D, dims.vocab, *weight_per_target, s_.cublas,
-        s_.stream);
-    Backward(T, num_docs, document_masking);
+        head, s_.targets.get(), T, D, dims.vocab, 1.0f, s_.token_scales.get(),
+        s_.cublas, s_.stream);
+    Backward(T, num_segments, attention_masking);
+  }
+
+  void CopyTokenLosses(double* host, int T) override {
+    ce_row_losses_.CopyToHost(host, T, s_.stream);
   }
 
  private:
@@ -585,10 +638,10 @@ void CudaLlama::DownloadGrads(float* grads) const {
 }
 
 LossSum CudaLlama::Forward(const PackedSequence& seq, bool document_masking) {
-  state_->UploadSequence(seq);
-  engine_->Run(static_cast<int>(seq.tokens.size()),
-               static_cast<int>(seq.doc_starts.size()) - 1, document_masking,
-               nullptr);
+  const State::Packed packed =
+      state_->UploadSequences({&seq}, document_masking, nullptr);
+  engine_->Run(packed.T, packed.num_segments, packed.attention_masking,
+               /*backward=*/false);
   LossSum result;
   state_->loss_sum.CopyToHost(&result.loss_sum, 1, state_->stream);
   result.targets = CountTargets(seq);
@@ -598,14 +651,36 @@ LossSum CudaLlama::Forward(const PackedSequence& seq, bool document_masking) {
 LossSum CudaLlama::ForwardBackward(const PackedSequence& seq,
                                    bool document_masking,
                                    float weight_per_target) {
-  state_->UploadSequence(seq);
-  engine_->Run(static_cast<int>(seq.tokens.size()),
-               static_cast<int>(seq.doc_starts.size()) - 1, document_masking,
-               &weight_per_target);
-  LossSum result;
-  state_->loss_sum.CopyToHost(&result.loss_sum, 1, state_->stream);
-  result.targets = CountTargets(seq);
-  return result;
+  return ForwardBackwardBatch({&seq}, document_masking, {weight_per_target})
+      .front();
+}
+
+std::vector<LossSum> CudaLlama::ForwardBackwardBatch(
+    const std::vector<const PackedSequence*>& sequences, bool document_masking,
+    const std::vector<float>& weights_per_target) {
+  if (sequences.empty() || weights_per_target.size() != sequences.size()) {
+    throw std::invalid_argument(
+        "ForwardBackwardBatch needs one weight per sequence and at least one "
+        "sequence; got " +
+        std::to_string(sequences.size()) + " sequences and " +
+        std::to_string(weights_per_target.size()) + " weights");
+  }
+  const State::Packed packed =
+      state_->UploadSequences(sequences, document_masking, &weights_per_target);
+  engine_->Run(packed.T, packed.num_segments, packed.attention_masking,
+               /*backward=*/true);
+  std::vector<double> token_losses(packed.T);
+  engine_->CopyTokenLosses(token_losses.data(), packed.T);
+  std::vector<LossSum> results(sequences.size());
+  int begin = 0;
+  for (std::size_t i = 0; i < sequences.size(); ++i) {
+    for (int t = begin; t < packed.ends[i]; ++t) {
+      results[i].loss_sum += token_losses[t];
+    }
+    results[i].targets = CountTargets(*sequences[i]);
+    begin = packed.ends[i];
+  }
+  return results;
 }
 
 void CudaLlama::ZeroGrads() {

@@ -63,6 +63,17 @@ class CudaLlama {
   LossSum Forward(const PackedSequence& seq, bool document_masking);
   LossSum ForwardBackward(const PackedSequence& seq, bool document_masking,
                           float weight_per_target);
+  // Several sequences in one pass: packed back to back, each at positions
+  // 0, 1, ... and attending only within itself (and, with
+  // document_masking, within its documents); ADDS
+  // d(sum_i weights_per_target[i] * CE of sequences[i]) / d params. The
+  // gradient of one ForwardBackward per sequence, up to the order of
+  // floating-point sums, in fewer and larger kernels. Returns each
+  // sequence's LossSum. Throws std::invalid_argument unless there is one
+  // weight per sequence and at least one sequence.
+  std::vector<LossSum> ForwardBackwardBatch(
+      const std::vector<const PackedSequence*>& sequences,
+      bool document_masking, const std::vector<float>& weights_per_target);
   void ZeroGrads();
 
   // Device buffers of num_parameters() elements, in the host layout, for

@@ -14,12 +14,14 @@ constexpr int kRowThreads = 256;
 constexpr int kSumThreads = 1024;
 
 // Grid (rows), block (kRowThreads): block r turns logits row r (V) into
-// row_losses[r] and, when kBackward, dlogits row r (V). All pointers start
-// at the chunk's first row.
+// row_losses[r] and, when kBackward, dlogits row r (V) scaled by
+// grad_scale * row_scales[r] (row_scales null: 1). All pointers start at
+// the chunk's first row.
 template <typename Float, bool kBackward>
 __global__ void __launch_bounds__(kRowThreads)
     SoftmaxLossKernel(double* row_losses, Float* dlogits, const float* logits,
-                      const int32_t* targets, int V, float grad_scale) {
+                      const int32_t* targets, int V, float grad_scale,
+                      const float* row_scales) {
   const std::int64_t offset = static_cast<std::int64_t>(blockIdx.x) * V;
   const float* row = logits + offset;  // (V)
   const int32_t target = targets[blockIdx.x];
@@ -45,11 +47,14 @@ __global__ void __launch_bounds__(kRowThreads)
   const double lse = max_logit + log(BlockSum<kRowThreads>(local_sum));
   if (threadIdx.x == 0) row_losses[blockIdx.x] = lse - row[target];
   if constexpr (kBackward) {
-    // d loss / d logits = grad_scale * (softmax - onehot(target)).
+    // d loss / d logits = scale * (softmax - onehot(target)).
+    const float scale = row_scales == nullptr
+                            ? grad_scale
+                            : grad_scale * row_scales[blockIdx.x];
     const float lse_f = static_cast<float>(lse);
     for (int v = threadIdx.x; v < V; v += kRowThreads) {
-      float gradient = grad_scale * expf(row[v] - lse_f);
-      if (v == target) gradient -= grad_scale;
+      float gradient = scale * expf(row[v] - lse_f);
+      if (v == target) gradient -= scale;
       dlogits[offset + v] = FromFloat<Float>(gradient);
     }
   }
@@ -71,8 +76,8 @@ void ChunkedCrossEntropy(double* loss_sum, Float* dhidden, float* dweight,
                          const CrossEntropyScratch<Float>& scratch,
                          const Float* hidden, const Float* weight,
                          const int32_t* targets, int T, int C, int V,
-                         float grad_scale, cublasHandle_t handle,
-                         cudaStream_t stream) {
+                         float grad_scale, const float* row_scales,
+                         cublasHandle_t handle, cudaStream_t stream) {
   if (T < 0 || C < 0 || V < 1) {
     throw std::invalid_argument("cross-entropy needs T, C >= 0 and V >= 1");
   }
@@ -85,13 +90,13 @@ void ChunkedCrossEntropy(double* loss_sum, Float* dhidden, float* dweight,
     if (dhidden == nullptr) {
       SoftmaxLossKernel<Float, false><<<rows, kRowThreads, 0, stream>>>(
           scratch.row_losses + r0, nullptr, scratch.logits, targets + r0, V,
-          0.0f);
+          0.0f, nullptr);
       CUDA_CHECK(cudaGetLastError());
       continue;
     }
     SoftmaxLossKernel<Float, true><<<rows, kRowThreads, 0, stream>>>(
         scratch.row_losses + r0, scratch.dlogits, scratch.logits, targets + r0,
-        V, grad_scale);
+        V, grad_scale, row_scales == nullptr ? nullptr : row_scales + r0);
     CUDA_CHECK(cudaGetLastError());
     MatmulBackward<Float>(dhidden + static_cast<std::int64_t>(r0) * C, dweight,
                           scratch.dlogits, x, weight, rows, C, V, handle,
@@ -112,7 +117,8 @@ void FusedCrossEntropyForward(double* loss_sum,
                               const int32_t* targets, int T, int C, int V,
                               cublasHandle_t handle, cudaStream_t stream) {
   ChunkedCrossEntropy<Float>(loss_sum, nullptr, nullptr, scratch, hidden,
-                             weight, targets, T, C, V, 0.0f, handle, stream);
+                             weight, targets, T, C, V, 0.0f, nullptr, handle,
+                             stream);
 }
 
 template <typename Float>
@@ -120,14 +126,15 @@ void FusedCrossEntropyForwardBackward(
     double* loss_sum, Float* dhidden, float* dweight,
     const CrossEntropyScratch<Float>& scratch, const Float* hidden,
     const Float* weight, const int32_t* targets, int T, int C, int V,
-    float grad_scale, cublasHandle_t handle, cudaStream_t stream) {
+    float grad_scale, const float* row_scales, cublasHandle_t handle,
+    cudaStream_t stream) {
   if (dhidden == nullptr) {
     throw std::invalid_argument(
         "FusedCrossEntropyForwardBackward: null dhidden");
   }
   ChunkedCrossEntropy<Float>(loss_sum, dhidden, dweight, scratch, hidden,
-                             weight, targets, T, C, V, grad_scale, handle,
-                             stream);
+                             weight, targets, T, C, V, grad_scale, row_scales,
+                             handle, stream);
 }
 
 template void FusedCrossEntropyForward<float>(double*,
@@ -142,11 +149,11 @@ template void FusedCrossEntropyForward<bf16>(double*,
                                              cublasHandle_t, cudaStream_t);
 template void FusedCrossEntropyForwardBackward<float>(
     double*, float*, float*, const CrossEntropyScratch<float>&, const float*,
-    const float*, const int32_t*, int, int, int, float, cublasHandle_t,
-    cudaStream_t);
+    const float*, const int32_t*, int, int, int, float, const float*,
+    cublasHandle_t, cudaStream_t);
 template void FusedCrossEntropyForwardBackward<bf16>(
     double*, bf16*, float*, const CrossEntropyScratch<bf16>&, const bf16*,
-    const bf16*, const int32_t*, int, int, int, float, cublasHandle_t,
-    cudaStream_t);
+    const bf16*, const int32_t*, int, int, int, float, const float*,
+    cublasHandle_t, cudaStream_t);
 
 }  // namespace prolong::ops::cuda

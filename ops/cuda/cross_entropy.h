@@ -47,14 +47,18 @@ void FusedCrossEntropyForward(double* loss_sum,
                               const int32_t* targets, int T, int C, int V,
                               cublasHandle_t handle, cudaStream_t stream);
 
-// As FusedCrossEntropyForward, and accumulates the gradients of
-// grad_scale * (that sum): dhidden (T, C) and the fp32 dweight (V, C).
+// As FusedCrossEntropyForward, and accumulates the gradients of the sum
+// with row t's loss weighted by grad_scale * row_scales[t] (row_scales
+// (T, device), or null for grad_scale alone): dhidden (T, C) and the fp32
+// dweight (V, C). Per-row weights let one call carry several sequences,
+// each with its own loss weight.
 template <typename Float>
 void FusedCrossEntropyForwardBackward(
     double* loss_sum, Float* dhidden, float* dweight,
     const CrossEntropyScratch<Float>& scratch, const Float* hidden,
     const Float* weight, const int32_t* targets, int T, int C, int V,
-    float grad_scale, cublasHandle_t handle, cudaStream_t stream);
+    float grad_scale, const float* row_scales, cublasHandle_t handle,
+    cudaStream_t stream);
 
 }  // namespace prolong::ops::cuda
 

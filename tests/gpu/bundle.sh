@@ -8,6 +8,7 @@
 #                    NCCL), which the GPU machine's toolkit provides
 #   DIR/tests.txt    one line per test: its label and NAME
 #   DIR/benchmarks.txt  likewise for the benchmarks
+#   DIR/commit.txt   the commit built (git describe --always --dirty)
 # Needs Bazel and the CUDA toolkit, not a GPU: build here, run there with
 # tests/gpu/run_all.sh --bundle DIR.
 #
@@ -55,5 +56,7 @@ for label in "${benchmarks[@]}"; do
   copy_target "${label}" "${out}/benchmarks.txt"
 done
 cp tests/gpu/sdpa_benchmark.py "${out}/bin/"
+git describe --always --dirty >"${out}/commit.txt" 2>/dev/null ||
+  echo unknown >"${out}/commit.txt"
 echo "Bundled ${#tests[@]} tests and ${#benchmarks[@]} benchmarks in ${out}" \
   "($(du -sh "${out}" | cut -f1))"

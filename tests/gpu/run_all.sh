@@ -115,7 +115,7 @@ csv_table() {
   echo "# GPU test results"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "- Commit built: $(cat "${bundle}/commit.txt" 2>/dev/null || echo unknown)"
   echo "- Exit status: ${status}"
   echo
   echo "## GPU"
@@ -191,16 +191,17 @@ csv_table() {
   echo "## Training throughput, small preset"
   echo
   echo "d_model 768, 12 layers, 12 query / 4 kv heads, ffn 2048, vocabulary"
-  echo "32768 (tied), bf16; whole optimizer steps (micro-batches of one"
-  echo "sequence of one causal document, gradient norm, clipping, AdamW), 2"
-  echo "warm-up steps then 5 timed. Model FLOPs per token: 6 N_matmul +"
+  echo "32768 (tied), bf16; whole optimizer steps (sequences of one causal"
+  echo "document, run one at a time or several packed into one pass, gradient"
+  echo "norm, clipping, AdamW), 2 warm-up steps then 5 timed. Model FLOPs"
+  echo "per token: 6 N_matmul +"
   echo "12 n_layers d_model (L + 1) / 2; MFU against 989 TFLOP/s (H100 SXM"
   echo "dense bf16)."
   echo
   if [[ ${training_status} -eq 0 ]]; then
     awk -F, 'NR == 1 {
-        print "| preset | dtype | L | sequences / step | step ms | tokens/s | model TFLOP/s | MFU % |"
-        print "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        print "| preset | dtype | L | sequences / step | sequences / micro-batch | step ms | tokens/s | model TFLOP/s | MFU % |"
+        print "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
         next
       }
       { printf "|"; for (i = 1; i <= NF; ++i) printf " %s |", $i; print "" }' \

@@ -14,26 +14,29 @@
 // second over the GPU's dense bf16 peak (H100 SXM: 989 TFLOP/s; set
 // another with --peak_tflops=).
 //
-// For each SEQ_LEN:SEQUENCES (default 1024:16, the base stage's length, and
-// 8192:2, stage 1's), runs kWarmupSteps steps, then times kTimedSteps, and
-// prints one CSV line after a header:
-//   preset,dtype,seq_len,sequences_per_step,step_ms,tokens_per_s,
-//   model_tflops,mfu_percent
+// For each SEQ_LEN:SEQUENCES[:PER_MICRO_BATCH] (default 1024:16 and
+// 1024:16:16, the base stage's length, and 8192:2 and 8192:2:2, stage 1's;
+// PER_MICRO_BATCH sequences go through the model in one pass, as the
+// trainer's sequences_per_micro_batch, default 1), runs kWarmupSteps steps,
+// then times kTimedSteps, and prints one CSV line after a header:
+//   preset,dtype,seq_len,sequences_per_step,sequences_per_micro_batch,
+//   step_ms,tokens_per_s,model_tflops,mfu_percent
 // Exits with status 77 ("skipped") when no usable GPU is visible or the
 // binary was built without a CUDA toolkit.
 //
-// Usage: train_throughput [--peak_tflops=989] [SEQ_LEN:SEQUENCES ...]
+// Usage: train_throughput [--peak_tflops=989]
+//                         [SEQ_LEN:SEQUENCES[:PER_MICRO_BATCH] ...]
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
-#include <utility>
 #include <vector>
 
 #ifdef PROLONG_HAVE_CUDA
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 
@@ -75,7 +78,12 @@ double FlopsPerToken(const config::ModelConfig& c, int seq_len) {
   return 6 * n_matmul + 12.0 * c.n_layers() * d * keys_per_query;
 }
 
-void Benchmark(int seq_len, int sequences, double peak_tflops) {
+struct Shape {
+  int seq_len, sequences, per_micro_batch;
+};
+
+void Benchmark(const Shape& shape, double peak_tflops) {
+  const auto [seq_len, sequences, per_micro_batch] = shape;
   const config::ModelConfig config = SmallPreset();
   Llama host(config);
   host.Initialize(1);
@@ -97,9 +105,16 @@ void Benchmark(int seq_len, int sequences, double peak_tflops) {
   int64_t step = 0;
   auto run_step = [&] {
     model.ZeroGrads();
-    for (const PackedSequence& seq : batch) {
-      model.ForwardBackward(seq, /*document_masking=*/true,
-                            1.0f / (seq_len - 1) / sequences);
+    for (int first = 0; first < sequences; first += per_micro_batch) {
+      std::vector<const PackedSequence*> micro_batch;
+      for (int i = first; i < std::min(sequences, first + per_micro_batch);
+           ++i) {
+        micro_batch.push_back(&batch[i]);
+      }
+      model.ForwardBackwardBatch(
+          micro_batch, /*document_masking=*/true,
+          std::vector<float>(micro_batch.size(),
+                             1.0f / (seq_len - 1) / sequences));
     }
     optimizer.GradNorm();
     optimizer.ClipGradients(hyper.grad_clip());
@@ -116,9 +131,9 @@ void Benchmark(int seq_len, int sequences, double peak_tflops) {
   const double tokens = static_cast<double>(kTimedSteps) * sequences * seq_len;
   const double tokens_per_s = tokens / seconds;
   const double tflops = tokens_per_s * FlopsPerToken(config, seq_len) / 1e12;
-  std::printf("small,bf16,%d,%d,%.1f,%.0f,%.1f,%.1f\n", seq_len, sequences,
-              1e3 * seconds / kTimedSteps, tokens_per_s, tflops,
-              100.0 * tflops / peak_tflops);
+  std::printf("small,bf16,%d,%d,%d,%.1f,%.0f,%.1f,%.1f\n", seq_len, sequences,
+              per_micro_batch, 1e3 * seconds / kTimedSteps, tokens_per_s,
+              tflops, 100.0 * tflops / peak_tflops);
   std::fflush(stdout);
 }
 
@@ -127,7 +142,7 @@ void Benchmark(int seq_len, int sequences, double peak_tflops) {
 
 int main(int argc, char** argv) {
   double peak_tflops = 989.0;
-  std::vector<std::pair<int, int>> shapes;
+  std::vector<prolong::model::cuda::Shape> shapes;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const std::string peak_flag = "--peak_tflops=";
@@ -135,19 +150,21 @@ int main(int argc, char** argv) {
       peak_tflops = std::atof(arg.c_str() + peak_flag.size());
       continue;
     }
-    const size_t colon = arg.find(':');
-    const int seq_len = std::atoi(arg.c_str());
-    const int sequences =
-        colon == std::string::npos ? 0 : std::atoi(arg.c_str() + colon + 1);
-    if (seq_len <= 1 || sequences <= 0 || peak_tflops <= 0) {
+    prolong::model::cuda::Shape shape{0, 0, 1};
+    const int fields = std::sscanf(arg.c_str(), "%d:%d:%d", &shape.seq_len,
+                                   &shape.sequences, &shape.per_micro_batch);
+    if (fields < 2 || shape.seq_len <= 1 || shape.sequences <= 0 ||
+        shape.per_micro_batch <= 0 || peak_tflops <= 0) {
       std::fprintf(stderr,
                    "usage: train_throughput [--peak_tflops=989] "
-                   "[SEQ_LEN:SEQUENCES ...]\n");
+                   "[SEQ_LEN:SEQUENCES[:PER_MICRO_BATCH] ...]\n");
       return 2;
     }
-    shapes.emplace_back(seq_len, sequences);
+    shapes.push_back(shape);
   }
-  if (shapes.empty()) shapes = {{1024, 16}, {8192, 2}};
+  if (shapes.empty()) {
+    shapes = {{1024, 16, 1}, {1024, 16, 16}, {8192, 2, 1}, {8192, 2, 2}};
+  }
   try {
     std::string why;
     if (!prolong::ops::cuda::CudaDeviceAvailable(&why)) {
@@ -155,10 +172,10 @@ int main(int argc, char** argv) {
       return 77;
     }
     std::printf(
-        "preset,dtype,seq_len,sequences_per_step,step_ms,tokens_per_s,"
-        "model_tflops,mfu_percent\n");
-    for (const auto& [seq_len, sequences] : shapes) {
-      prolong::model::cuda::Benchmark(seq_len, sequences, peak_tflops);
+        "preset,dtype,seq_len,sequences_per_step,sequences_per_micro_batch,"
+        "step_ms,tokens_per_s,model_tflops,mfu_percent\n");
+    for (const auto& shape : shapes) {
+      prolong::model::cuda::Benchmark(shape, peak_tflops);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "train_throughput: %s\n", e.what());

@@ -46,14 +46,18 @@ TEST(LoadConfig, UnknownFieldNamesFileLineAndField) {
 }
 
 TEST(LoadConfig, NegativeLengthNamesFileAndField) {
-  const auto path =
-      WriteTemp("neg.textproto", "name: \"s\"\nseq_len: -8\nsteps: 0\n");
+  const auto path = WriteTemp(
+      "neg.textproto",
+      "name: \"s\"\nseq_len: -8\nsteps: 0\nsequences_per_micro_batch: 0\n");
   const std::string error =
       ErrorOf([&] { LoadConfig<TrainStageConfig>(path); });
   EXPECT_THAT(
       error,
       HasSubstr("neg.textproto: field seq_len: must be positive, got -8"));
   EXPECT_THAT(error, HasSubstr("neg.textproto: field steps: must be positive"));
+  EXPECT_THAT(error,
+              HasSubstr("neg.textproto: field sequences_per_micro_batch: "
+                        "must be positive"));
 }
 
 TEST(LoadConfig, LaterFilesOverrideEarlierOnes) {

@@ -207,6 +207,24 @@ TEST(Trainer, CostSortedMicroBatchesGiveTheSameUpdateUpToRounding) {
   EXPECT_LT(max_diff, 1e-4);
 }
 
+// On the CPU a micro-batch's sequences run one at a time: the same bytes,
+// and with a sequence count that does not divide the step's (3 = 2 + 1).
+TEST(Trainer, CpuMicroBatchesOfSeveralSequencesGiveTheSameBytes) {
+  auto config = StageConfig();
+  const auto mixture = RandomMixture(18, 32);
+  TrainingRun single = Fresh(config);
+  TrainStage(config, mixture, single.model.get(), &single.optimizer,
+             &single.position, {});
+  config.set_sequences_per_micro_batch(2);
+  TrainingRun paired = Fresh(config);
+  TrainStage(config, mixture, paired.model.get(), &paired.optimizer,
+             &paired.position, {});
+  const int64_t n = single.model->num_parameters();
+  EXPECT_TRUE(SameBytes(single.model->params(), paired.model->params(), n));
+  EXPECT_TRUE(
+      SameBytes(single.optimizer.v.data(), paired.optimizer.v.data(), n));
+}
+
 TEST(Trainer, MismatchedSequenceLengthIsAnError) {
   auto config = StageConfig();
   config.set_seq_len(64);

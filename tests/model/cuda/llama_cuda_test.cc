@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/checkpoint.h"
@@ -69,17 +70,24 @@ std::vector<ParamTensor> Layout() {
   return Llama(test_util::TestModelConfig()).layout();
 }
 
+// Also with the sequences packed into one pass (ForwardBackwardBatch): each
+// must still see only itself, at its own positions, with its own weight.
 TEST_F(CudaLlamaTest, Fp32StepMatchesCpuWithinFp32Noise) {
   const std::vector<float> params = test_util::InitialParams(kSeed);
-  for (bool document_masking : {true, false}) {
-    SCOPED_TRACE(document_masking ? "document masking" : "causal only");
+  for (const auto [document_masking, batched] :
+       {std::pair{true, false}, std::pair{false, false}, std::pair{true, true},
+        std::pair{false, true}}) {
+    SCOPED_TRACE(
+        std::string(document_masking ? "document masking" : "causal only") +
+        (batched ? ", batched" : ""));
     const StepResult cpu = CpuStep(params, document_masking);
     std::vector<StepResult> noise;
     for (int run = 0; run < test_util::kNoiseRuns; ++run) {
       noise.push_back(CpuStep(test_util::PerturbedByUlps(params, 100 + run),
                               document_masking));
     }
-    const StepResult gpu = CudaStep(params, config::FP32, document_masking);
+    const StepResult gpu = CudaStep(params, config::FP32, document_masking,
+                                    /*recompute=*/false, batched);
     std::vector<double> loss_noise, forward_noise, norm_noise;
     for (const StepResult& run : noise) {
       loss_noise.push_back(run.loss_sum);

@@ -147,8 +147,9 @@ StepResult CpuStep(const std::vector<float>& params, bool document_masking) {
   for (const PackedSequence& seq : sequences) {
     result.loss_sum +=
         device
-            .ForwardBackward(seq, document_masking,
-                             MicroBatchMeanWeight(seq, sequences.size()))
+            .ForwardBackwardBatch({&seq}, document_masking,
+                                  {MicroBatchMeanWeight(seq, sequences.size())})
+            .front()
             .loss_sum;
   }
   result.grads.assign(model->grads(), model->grads() + n);
@@ -161,7 +162,7 @@ StepResult CpuStep(const std::vector<float>& params, bool document_masking) {
 
 StepResult CudaStep(const std::vector<float>& params,
                     config::ComputeDtype dtype, bool document_masking,
-                    bool recompute) {
+                    bool recompute, bool batched) {
   const std::unique_ptr<Llama> host = ModelWith(params);
   CudaLlama model(*host, dtype);
   model.SetActivationRecomputation(recompute);
@@ -172,12 +173,25 @@ StepResult CudaStep(const std::vector<float>& params,
   result.forward_loss =
       model.Forward(sequences[0], kDocumentMaskingForForward).loss_sum;
   model.ZeroGrads();
-  for (const PackedSequence& seq : sequences) {
-    result.loss_sum +=
-        model
-            .ForwardBackward(seq, document_masking,
-                             MicroBatchMeanWeight(seq, sequences.size()))
-            .loss_sum;
+  if (batched) {
+    std::vector<const PackedSequence*> all;
+    std::vector<float> weights;
+    for (const PackedSequence& seq : sequences) {
+      all.push_back(&seq);
+      weights.push_back(MicroBatchMeanWeight(seq, sequences.size()));
+    }
+    for (const LossSum& loss :
+         model.ForwardBackwardBatch(all, document_masking, weights)) {
+      result.loss_sum += loss.loss_sum;
+    }
+  } else {
+    for (const PackedSequence& seq : sequences) {
+      result.loss_sum +=
+          model
+              .ForwardBackward(seq, document_masking,
+                               MicroBatchMeanWeight(seq, sequences.size()))
+              .loss_sum;
+    }
   }
   result.grads.resize(n);
   model.DownloadGrads(result.grads.data());

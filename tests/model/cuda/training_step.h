@@ -66,10 +66,12 @@ struct StepResult {
   std::vector<float> params;  // (num_parameters) after the update
 };
 StepResult CpuStep(const std::vector<float>& params, bool document_masking);
-// recompute: activation recomputation on the device.
+// recompute: activation recomputation on the device; batched: all the
+// sequences in one CudaLlama::ForwardBackwardBatch instead of one
+// ForwardBackward each.
 StepResult CudaStep(const std::vector<float>& params,
                     config::ComputeDtype dtype, bool document_masking,
-                    bool recompute = false);
+                    bool recompute = false, bool batched = false);
 
 // x rounded to the nearest bf16 (ties to even), as floats.
 std::vector<float> RoundedToBf16(const std::vector<float>& x);

@@ -1,5 +1,6 @@
 // Parity of ops/cuda/cross_entropy.cu with the CPU op in fp32 and bf16, rows
-// without targets, and run-to-run determinism; tolerance rule in
+// without targets, per-row loss weights, and run-to-run determinism;
+// tolerance rule in
 // cuda_test_util.h. The bf16 kernel stores the logit gradient in bf16 (the
 // GEMMs read it so), so its same-dtype naive reference does too: the CPU op's
 // steps, with that gradient and dhidden rounded to bf16.
@@ -59,6 +60,12 @@ struct Problem {
   std::vector<float> hidden, weight, dhidden0, dweight0;
   std::vector<int32_t> targets;
   float grad_scale;
+  std::vector<float> row_scales;  // (T) or empty: every row weighs 1
+
+  // Row t's gradient scale.
+  float Scale(int t) const {
+    return row_scales.empty() ? grad_scale : grad_scale * row_scales[t];
+  }
 };
 
 struct Outputs {
@@ -92,8 +99,8 @@ Reference CrossEntropyReference(const Problem<Float>& p) {
     const double lse = max + std::log(sum_exp);
     ref.loss += lse - logits[p.targets[t]];
     for (int v = 0; v < V; ++v) {
-      const double dlogit = p.grad_scale * (std::exp(logits[v] - lse) -
-                                            (v == p.targets[t] ? 1.0 : 0.0));
+      const double dlogit = p.Scale(t) * (std::exp(logits[v] - lse) -
+                                          (v == p.targets[t] ? 1.0 : 0.0));
       for (int c = 0; c < C; ++c) {
         ref.dhidden[t * C + c] += dlogit * p.weight[v * C + c];
         ref.dweight[v * C + c] += dlogit * p.hidden[t * C + c];
@@ -103,9 +110,11 @@ Reference CrossEntropyReference(const Problem<Float>& p) {
   return ref;
 }
 
-// bf16 naive reference: the CPU op's steps (fp32 logits, per-row sums of
-// exp in double), the logit gradient rounded to bf16, then the CPU GEMMs.
-Outputs NaiveWithBf16LogitGradient(const Problem<bf16>& p) {
+// The CPU op's steps (fp32 logits, per-row sums of exp in double, the logit
+// gradient, the CPU GEMMs) with per-row scales; in bf16 the logit gradient
+// and dhidden are rounded to bf16, as the kernel stores them.
+template <typename Float>
+Outputs NaiveSteps(const Problem<Float>& p) {
   const auto [T, C, V] = p.shape;
   std::vector<float> logits(static_cast<std::size_t>(T) * V);
   ops::MatmulForward(logits.data(), p.hidden.data(), p.weight.data(), T, C, V);
@@ -121,24 +130,24 @@ Outputs NaiveWithBf16LogitGradient(const Problem<bf16>& p) {
     const double lse = max + std::log(sum_exp);
     loss += lse - row[target];
     for (int v = 0; v < V; ++v) {
-      float gradient =
-          p.grad_scale * std::exp(row[v] - static_cast<float>(lse));
-      if (v == target) gradient -= p.grad_scale;
+      const float scale = p.Scale(t);
+      float gradient = scale * std::exp(row[v] - static_cast<float>(lse));
+      if (v == target) gradient -= scale;
       dlogits[static_cast<std::size_t>(t) * V + v] = gradient;
     }
   }
-  dlogits = RoundTo<bf16>(dlogits);
+  dlogits = RoundTo<Float>(dlogits);
   Outputs o{loss, p.dhidden0, p.dweight0};
   ops::MatmulBackward(o.dhidden.data(), o.dweight.data(), dlogits.data(),
                       p.hidden.data(), p.weight.data(), T, C, V);
-  o.dhidden = RoundTo<bf16>(o.dhidden);
+  o.dhidden = RoundTo<Float>(o.dhidden);
   return o;
 }
 
 template <typename Float>
 Outputs RunNaive(const Problem<Float>& p) {
-  if constexpr (std::is_same_v<Float, bf16>) {
-    return NaiveWithBf16LogitGradient(p);
+  if (std::is_same_v<Float, bf16> || !p.row_scales.empty()) {
+    return NaiveSteps(p);
   } else {
     const auto [T, C, V] = p.shape;
     Outputs o{0.0, p.dhidden0, p.dweight0};
@@ -159,6 +168,7 @@ Outputs RunGpu(const Problem<Float>& p, double* forward_only_loss = nullptr) {
   const DeviceArray<Float> dhidden(Convert<Float>(p.dhidden0));
   const DeviceArray<float> dweight(p.dweight0);
   const DeviceArray<int32_t> targets(p.targets);
+  const DeviceArray<float> row_scales(p.row_scales);
   const std::size_t chunk =
       static_cast<std::size_t>(CrossEntropyChunkRows(T)) * V;
   const DeviceArray<float> logits(chunk);
@@ -173,7 +183,8 @@ Outputs RunGpu(const Problem<Float>& p, double* forward_only_loss = nullptr) {
                                   handle.get(), stream.get());
   FusedCrossEntropyForwardBackward<Float>(
       loss.get(), dhidden.get(), dweight.get(), scratch, hidden.get(),
-      weight.get(), targets.get(), T, C, V, p.grad_scale, handle.get(),
+      weight.get(), targets.get(), T, C, V, p.grad_scale,
+      p.row_scales.empty() ? nullptr : row_scales.get(), handle.get(),
       stream.get());
   stream.Synchronize();
   if (forward_only_loss != nullptr)
@@ -207,6 +218,25 @@ TYPED_TEST(CrossEntropyCudaTest, MatchesCpuForwardAndBackward) {
     // The loss kernel is the same with and without the backward.
     EXPECT_EQ(forward_only_loss, gpu.loss);
   }
+}
+
+// Several sequences in one call, each with its own loss weight.
+TYPED_TEST(CrossEntropyCudaTest, RowScalesWeighEachRowsGradient) {
+  using Float = TypeParam;
+  Problem<Float> p({1100, 32, 97}, /*seed=*/4);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> scale(0.5f, 2.5f);
+  for (std::size_t t = 0; t < p.targets.size(); ++t) {
+    p.row_scales.push_back(scale(rng));
+  }
+  const Reference ref = CrossEntropyReference(p);
+  const Outputs naive = RunNaive(p);
+  const Outputs gpu = RunGpu(p);
+  ExpectWithinTolerance<Float>("loss", gpu.loss, naive.loss, ref.loss);
+  ExpectWithinTolerance<Float>("dhidden", gpu.dhidden, naive.dhidden,
+                               ref.dhidden);
+  ExpectWithinTolerance<Float>("dweight", gpu.dweight, naive.dweight,
+                               ref.dweight);
 }
 
 TYPED_TEST(CrossEntropyCudaTest, RowsWithoutTargetsAddNothing) {
