@@ -284,6 +284,14 @@ mixture = rule(
 # ---------------------------------------------------------------------------
 # train_stage
 
+def _micro_batch_lines(preset, spec):
+    """sequences_per_micro_batch for presets that set micro_batch_tokens
+    (written only when above the default of 1, so that other presets'
+    configs, and their cached results, stay as they were)."""
+    tokens = getattr(preset, "micro_batch_tokens", 0)
+    sequences = max(1, tokens // spec.seq_len)
+    return ["sequences_per_micro_batch: %d" % sequences] if sequences > 1 else []
+
 def _train_stage_impl(ctx):
     spec, preset = _stage_spec(ctx)
     rope_theta = preset.rope_theta * float(ctx.attr.rope_theta_scale)
@@ -303,6 +311,7 @@ def _train_stage_impl(ctx):
         "device: %s" % preset.device,
         "compute_dtype: %s" % ("BF16" if preset.device == "CUDA" else "FP32"),
         "log_every: %d" % max(1, spec.steps // 10),
+    ] + _micro_batch_lines(preset, spec) + [
         "model { d_model: %d n_layers: %d n_heads: %d n_kv_heads: %d ffn_hidden: %d rope_theta: %r }" % (
             m.d_model,
             m.n_layers,

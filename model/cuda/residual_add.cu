@@ -11,14 +11,29 @@ using ops::cuda::ToFloat;
 
 constexpr int kThreads = 256;
 
-// Grid (ceil(n / kThreads)), block (kThreads): one thread per element.
-template <typename Float>
+// Grid (ceil(n / (kThreads W))), block (kThreads): thread i takes elements
+// [W i, W i + W), W = ops::cuda::kVectorWidth<Float>, with 16-byte loads
+// and stores when kVector (every array 16-byte aligned) and all W exist,
+// else one at a time.
+template <typename Float, bool kVector>
 __global__ void __launch_bounds__(kThreads)
     ResidualAddKernel(Float* out, const Float* a, const Float* b,
                       std::int64_t n) {
-  const std::int64_t i =
-      static_cast<std::int64_t>(blockIdx.x) * kThreads + threadIdx.x;
-  if (i < n) out[i] = FromFloat<Float>(ToFloat(a[i]) + ToFloat(b[i]));
+  constexpr int W = ops::cuda::kVectorWidth<Float>;
+  const std::int64_t first =
+      (static_cast<std::int64_t>(blockIdx.x) * kThreads + threadIdx.x) * W;
+  if (kVector && first + W <= n) {
+    float x[W], y[W];
+    ops::cuda::LoadVector(x, a + first);
+    ops::cuda::LoadVector(y, b + first);
+#pragma unroll
+    for (int j = 0; j < W; ++j) x[j] += y[j];
+    ops::cuda::StoreVector(out + first, x);
+    return;
+  }
+  for (std::int64_t i = first; i < n && i < first + W; ++i) {
+    out[i] = FromFloat<Float>(ToFloat(a[i]) + ToFloat(b[i]));
+  }
 }
 
 }  // namespace
@@ -27,9 +42,15 @@ template <typename Float>
 void ResidualAdd(Float* out, const Float* a, const Float* b, int64_t n,
                  cudaStream_t stream) {
   if (n == 0) return;
-  ResidualAddKernel<Float>
-      <<<static_cast<unsigned>(CeilDiv(n, kThreads)), kThreads, 0, stream>>>(
-          out, a, b, n);
+  const unsigned blocks = static_cast<unsigned>(CeilDiv(
+      n, static_cast<std::int64_t>(kThreads) * ops::cuda::kVectorWidth<Float>));
+  if (ops::cuda::VectorAligned(out, a, b)) {
+    ResidualAddKernel<Float, true>
+        <<<blocks, kThreads, 0, stream>>>(out, a, b, n);
+  } else {
+    ResidualAddKernel<Float, false>
+        <<<blocks, kThreads, 0, stream>>>(out, a, b, n);
+  }
   CUDA_CHECK(cudaGetLastError());
 }
 

@@ -37,6 +37,41 @@ __device__ __forceinline__ Float FromFloat(float x) {
 // warp, returned to every lane of the group. Butterfly order: every lane
 // ends with the same bits, since each step adds the same two values
 // (a + b == b + a exactly). All 32 lanes must call it together.
+// Elementwise kernels move 16 bytes per load and store where they can: a
+// vector of kVectorWidth<Float> consecutive elements.
+template <typename Float>
+inline constexpr int kVectorWidth = 16 / static_cast<int>(sizeof(Float));
+
+// Whether every pointer is 16-byte aligned, so vectors can be used.
+template <typename... Pointers>
+__host__ bool VectorAligned(const Pointers*... pointers) {
+  return ((reinterpret_cast<std::uintptr_t>(pointers) % 16 == 0) && ...);
+}
+
+// values <- the kVectorWidth<Float> elements at p (16-byte aligned).
+template <typename Float>
+__device__ __forceinline__ void LoadVector(float (&values)[kVectorWidth<Float>],
+                                           const Float* p) {
+  const uint4 raw = *reinterpret_cast<const uint4*>(p);
+  const Float* elements = reinterpret_cast<const Float*>(&raw);
+#pragma unroll
+  for (int i = 0; i < kVectorWidth<Float>; ++i)
+    values[i] = ToFloat(elements[i]);
+}
+
+// The kVectorWidth<Float> elements at p (16-byte aligned) <- values.
+template <typename Float>
+__device__ __forceinline__ void StoreVector(
+    Float* p, const float (&values)[kVectorWidth<Float>]) {
+  uint4 raw;
+  Float* elements = reinterpret_cast<Float*>(&raw);
+#pragma unroll
+  for (int i = 0; i < kVectorWidth<Float>; ++i) {
+    elements[i] = FromFloat<Float>(values[i]);
+  }
+  *reinterpret_cast<uint4*>(p) = raw;
+}
+
 template <int kLanes, typename Value>
 __device__ __forceinline__ Value WarpSum(Value value) {
   static_assert(kLanes >= 1 && kLanes <= kWarpSize &&

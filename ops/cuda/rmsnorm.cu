@@ -8,7 +8,9 @@
 namespace prolong::ops::cuda {
 namespace {
 
-constexpr int kThreads = 256;  // Threads per row block: 8 warps.
+constexpr int kThreads = 256;  // 8 warps
+// The forward normalises one row per warp.
+constexpr int kRowsPerBlock = kThreads / kWarpSize;
 // Backward grid size cap. Fixed (not derived from the device) so that the
 // dweight summation order, and hence its bits, is the same on every GPU.
 constexpr int kBackwardBlocks = 512;
@@ -17,24 +19,50 @@ constexpr int kBackwardBlocks = 512;
 constexpr int kReduceColumns = 32;
 constexpr int kReduceGroups = 16;
 
-// Grid (N), block (kThreads): block n normalises row n.
-template <typename Float>
+// Grid (ceil(N / kRowsPerBlock)), block (kThreads): warp w of block b
+// normalises row b kRowsPerBlock + w. Lane l takes the row's 16-byte vectors
+// l, l + 32, ... when kVector (out, inp and weight 16-byte aligned and C a
+// multiple of kVectorWidth<Float>), else its elements l, l + 32, ....
+template <typename Float, bool kVector>
 __global__ void __launch_bounds__(kThreads)
     ForwardKernel(Float* out, float* rstd, const Float* inp,
-                  const Float* weight, int C, float eps) {
-  const int n = blockIdx.x;
+                  const Float* weight, int N, int C, float eps) {
+  constexpr int W = kVectorWidth<Float>;
+  const int n = blockIdx.x * kRowsPerBlock + threadIdx.x / kWarpSize;
+  const int lane = threadIdx.x % kWarpSize;
+  if (n >= N) return;                                       // warp-uniform
   const Float* x = inp + static_cast<std::int64_t>(n) * C;  // (C)
   Float* y = out + static_cast<std::int64_t>(n) * C;        // (C)
   float sum_sq = 0.0f;
-  for (int c = threadIdx.x; c < C; c += kThreads) {
-    const float xc = ToFloat(x[c]);
-    sum_sq += xc * xc;
+  if constexpr (kVector) {
+    for (int v = lane; v < C / W; v += kWarpSize) {
+      float xs[W];
+      LoadVector(xs, x + v * W);
+#pragma unroll
+      for (int j = 0; j < W; ++j) sum_sq += xs[j] * xs[j];
+    }
+  } else {
+    for (int c = lane; c < C; c += kWarpSize) {
+      const float xc = ToFloat(x[c]);
+      sum_sq += xc * xc;
+    }
   }
-  const float r = 1.0f / sqrtf(BlockSum<kThreads>(sum_sq) / C + eps);
-  for (int c = threadIdx.x; c < C; c += kThreads) {
-    y[c] = FromFloat<Float>(ToFloat(x[c]) * r * ToFloat(weight[c]));
+  const float r = 1.0f / sqrtf(WarpSum<kWarpSize>(sum_sq) / C + eps);
+  if constexpr (kVector) {
+    for (int v = lane; v < C / W; v += kWarpSize) {
+      float xs[W], ws[W];
+      LoadVector(xs, x + v * W);
+      LoadVector(ws, weight + v * W);
+#pragma unroll
+      for (int j = 0; j < W; ++j) xs[j] = xs[j] * r * ws[j];
+      StoreVector(y + v * W, xs);
+    }
+  } else {
+    for (int c = lane; c < C; c += kWarpSize) {
+      y[c] = FromFloat<Float>(ToFloat(x[c]) * r * ToFloat(weight[c]));
+    }
   }
-  if (threadIdx.x == 0) rstd[n] = r;
+  if (lane == 0) rstd[n] = r;
 }
 
 // Grid (B), block (kThreads): block b handles rows b, b + B, b + 2B, ... in
@@ -101,8 +129,14 @@ void RmsNormForward(Float* out, float* rstd, const Float* inp,
                     const Float* weight, int N, int C, float eps,
                     cudaStream_t stream) {
   if (N == 0 || C == 0) return;
-  ForwardKernel<Float>
-      <<<N, kThreads, 0, stream>>>(out, rstd, inp, weight, C, eps);
+  const unsigned blocks = static_cast<unsigned>(CeilDiv(N, kRowsPerBlock));
+  if (VectorAligned(out, inp, weight) && C % kVectorWidth<Float> == 0) {
+    ForwardKernel<Float, true>
+        <<<blocks, kThreads, 0, stream>>>(out, rstd, inp, weight, N, C, eps);
+  } else {
+    ForwardKernel<Float, false>
+        <<<blocks, kThreads, 0, stream>>>(out, rstd, inp, weight, N, C, eps);
+  }
   CUDA_CHECK(cudaGetLastError());
 }
 

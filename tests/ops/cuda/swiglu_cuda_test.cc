@@ -74,21 +74,34 @@ Outputs RunNaive(const Problem<Float>& p) {
           RoundTo<Float>(o.dup)};
 }
 
+// x with `shift` zeros in front.
+std::vector<float> Shifted(const std::vector<float>& x, int shift) {
+  std::vector<float> shifted(shift, 0.0f);
+  shifted.insert(shifted.end(), x.begin(), x.end());
+  return shifted;
+}
+
+// shift > 0 puts every array `shift` elements past a 16-byte boundary, off
+// the kernels' 16-byte vector path.
 template <typename Float>
-Outputs RunGpu(const Problem<Float>& p) {
-  const DeviceArray<Float> gate(Convert<Float>(p.gate));
-  const DeviceArray<Float> up(Convert<Float>(p.up));
-  const DeviceArray<Float> dout(Convert<Float>(p.dout));
-  const DeviceArray<Float> dgate(Convert<Float>(p.dgate0));
-  const DeviceArray<Float> dup(Convert<Float>(p.dup0));
-  const DeviceArray<Float> out(p.n);
+Outputs RunGpu(const Problem<Float>& p, int shift = 0) {
+  const DeviceArray<Float> gate(Convert<Float>(Shifted(p.gate, shift)));
+  const DeviceArray<Float> up(Convert<Float>(Shifted(p.up, shift)));
+  const DeviceArray<Float> dout(Convert<Float>(Shifted(p.dout, shift)));
+  const DeviceArray<Float> dgate(Convert<Float>(Shifted(p.dgate0, shift)));
+  const DeviceArray<Float> dup(Convert<Float>(Shifted(p.dup0, shift)));
+  const DeviceArray<Float> out(p.n + shift);
   const test_util::Stream stream;
-  SwiGluForward(out.get(), gate.get(), up.get(), p.n, stream.get());
-  SwiGluBackward(dgate.get(), dup.get(), dout.get(), gate.get(), up.get(), p.n,
-                 stream.get());
+  SwiGluForward(out.get() + shift, gate.get() + shift, up.get() + shift, p.n,
+                stream.get());
+  SwiGluBackward(dgate.get() + shift, dup.get() + shift, dout.get() + shift,
+                 gate.get() + shift, up.get() + shift, p.n, stream.get());
   stream.Synchronize();
-  return {ToFloats<Float>(out.ToHost()), ToFloats<Float>(dgate.ToHost()),
-          ToFloats<Float>(dup.ToHost())};
+  auto unshifted = [&](const DeviceArray<Float>& x) {
+    std::vector<float> values = ToFloats<Float>(x.ToHost());
+    return std::vector<float>(values.begin() + shift, values.end());
+  };
+  return {unshifted(out), unshifted(dgate), unshifted(dup)};
 }
 
 template <typename Float>
@@ -99,14 +112,17 @@ TYPED_TEST_SUITE(SwiGluCudaTest, test_util::FloatTypes,
 TYPED_TEST(SwiGluCudaTest, MatchesCpuForwardAndBackward) {
   using Float = TypeParam;
   for (const int64_t n : {1, 255, 256, 257, 100003}) {
-    SCOPED_TRACE("n=" + std::to_string(n));
-    const Problem<Float> p(n, /*seed=*/static_cast<unsigned>(n));
-    const Reference ref = SwiGluReference(p);
-    const Outputs naive = RunNaive(p);
-    const Outputs gpu = RunGpu(p);
-    ExpectWithinTolerance<Float>("out", gpu.out, naive.out, ref.out);
-    ExpectWithinTolerance<Float>("dgate", gpu.dgate, naive.dgate, ref.dgate);
-    ExpectWithinTolerance<Float>("dup", gpu.dup, naive.dup, ref.dup);
+    for (const int shift : {0, 1}) {
+      SCOPED_TRACE("n=" + std::to_string(n) +
+                   (shift == 0 ? "" : ", unaligned arrays"));
+      const Problem<Float> p(n, /*seed=*/static_cast<unsigned>(n));
+      const Reference ref = SwiGluReference(p);
+      const Outputs naive = RunNaive(p);
+      const Outputs gpu = RunGpu(p, shift);
+      ExpectWithinTolerance<Float>("out", gpu.out, naive.out, ref.out);
+      ExpectWithinTolerance<Float>("dgate", gpu.dgate, naive.dgate, ref.dgate);
+      ExpectWithinTolerance<Float>("dup", gpu.dup, naive.dup, ref.dup);
+    }
   }
 }
 
