@@ -35,15 +35,23 @@ __global__ void __launch_bounds__(kRowThreads)
     }
     return;
   }
+  // One pass for the max and the sum of exp (online softmax): each thread
+  // keeps its running max m and sum of exp(x - m), rescaling the sum when m
+  // grows; the block then rescales every thread's sum to the row's max.
   float local_max = -INFINITY;
-  for (int v = threadIdx.x; v < V; v += kRowThreads) {
-    local_max = fmaxf(local_max, row[v]);
-  }
-  const float max_logit = BlockMax<kRowThreads>(local_max);
   double local_sum = 0.0;
   for (int v = threadIdx.x; v < V; v += kRowThreads) {
-    local_sum += expf(row[v] - max_logit);
+    const float x = row[v];
+    if (x > local_max) {
+      local_sum = local_sum * expf(local_max - x) + 1.0;
+      local_max = x;
+    } else {
+      local_sum += expf(x - local_max);
+    }
   }
+  const float max_logit = BlockMax<kRowThreads>(local_max);
+  // A thread that saw no logit (V < kRowThreads) has local_sum 0.
+  if (local_sum > 0.0) local_sum *= expf(local_max - max_logit);
   const double lse = max_logit + log(BlockSum<kRowThreads>(local_sum));
   if (threadIdx.x == 0) row_losses[blockIdx.x] = lse - row[target];
   if constexpr (kBackward) {

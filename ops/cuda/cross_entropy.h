@@ -1,8 +1,9 @@
 // CUDA twin of ops/cross_entropy.h: the LM head fused with softmax
 // cross-entropy, chunked over rows so the full (T, V) logit matrix never
 // exists. Per chunk of at most kCrossEntropyChunkRows rows: fp32 logits
-// (rows, V) by cuBLAS, one block per row for the max, the sum of exp (in
-// double, as the CPU op), the loss and the logit gradient
+// (rows, V) by cuBLAS, one block per row for the max and the sum of exp in
+// one pass (an online softmax; the sum in double, as the CPU op), then the
+// loss and the logit gradient
 // grad_scale * (softmax - onehot), stored as Float, and that gradient's two
 // GEMMs. Rows whose target is negative (the first token of each document,
 // the last token: see model/llama.cc MakeTargets) have no loss and a zero

@@ -98,6 +98,88 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
+// The backward's vector kernel: up to this many 16-byte vectors of a row per
+// lane, so rows of at most kWarpSize * kMaxVectorsPerLane vectors.
+constexpr int kMaxVectorsPerLane = 4;
+
+template <typename Float>
+__host__ __device__ constexpr int MaxVectorColumns() {
+  return kWarpSize * kMaxVectorsPerLane * kVectorWidth<Float>;
+}
+
+// As BackwardKernel, for C a multiple of W = kVectorWidth<Float>, at most
+// MaxVectorColumns<Float>(), and 16-byte aligned arrays: warp w of block b
+// handles rows b kRowsPerBlock + w, then + gridDim.x kRowsPerBlock, ...;
+// lane l takes vectors l, l + 32, ... of each row and keeps its dweight
+// sums in registers. At the end the block's warps add theirs in order
+// w = 0, 1, ... into partials[b] (B, C).
+template <typename Float>
+__global__ void __launch_bounds__(kThreads)
+    BackwardVectorKernel(Float* dinp, float* partials, const Float* dout,
+                         const Float* inp, const Float* weight,
+                         const float* rstd, int N, int C) {
+  constexpr int W = kVectorWidth<Float>;
+  __shared__ float warp_sums[kRowsPerBlock][MaxVectorColumns<Float>()];
+  const int warp = threadIdx.x / kWarpSize;
+  const int lane = threadIdx.x % kWarpSize;
+  const int vectors = C / W;
+  float w[kMaxVectorsPerLane][W];
+  float dweight[kMaxVectorsPerLane][W] = {};
+#pragma unroll
+  for (int k = 0; k < kMaxVectorsPerLane; ++k) {
+    const int v = lane + kWarpSize * k;
+    if (v < vectors) LoadVector(w[k], weight + v * W);
+  }
+  for (int n = blockIdx.x * kRowsPerBlock + warp; n < N;
+       n += gridDim.x * kRowsPerBlock) {
+    const std::int64_t row = static_cast<std::int64_t>(n) * C;
+    const float r = rstd[n];
+    float x[kMaxVectorsPerLane][W], dy[kMaxVectorsPerLane][W];
+    // With xhat = x * r: dx = r * (g - xhat * mean(g * xhat)), g = dy * w.
+    float dot = 0.0f;
+#pragma unroll
+    for (int k = 0; k < kMaxVectorsPerLane; ++k) {
+      const int v = lane + kWarpSize * k;
+      if (v >= vectors) continue;
+      LoadVector(x[k], inp + row + v * W);
+      LoadVector(dy[k], dout + row + v * W);
+#pragma unroll
+      for (int j = 0; j < W; ++j) dot += dy[k][j] * w[k][j] * x[k][j] * r;
+    }
+    const float mean_dot = WarpSum<kWarpSize>(dot) / C;
+#pragma unroll
+    for (int k = 0; k < kMaxVectorsPerLane; ++k) {
+      const int v = lane + kWarpSize * k;
+      if (v >= vectors) continue;
+      float dx[W];
+      LoadVector(dx, dinp + row + v * W);
+#pragma unroll
+      for (int j = 0; j < W; ++j) {
+        const float xhat = x[k][j] * r;
+        dweight[k][j] += dy[k][j] * xhat;
+        dx[j] += r * (dy[k][j] * w[k][j] - xhat * mean_dot);
+      }
+      StoreVector(dinp + row + v * W, dx);
+    }
+  }
+#pragma unroll
+  for (int k = 0; k < kMaxVectorsPerLane; ++k) {
+    const int v = lane + kWarpSize * k;
+    if (v >= vectors) continue;
+#pragma unroll
+    for (int j = 0; j < W; ++j) warp_sums[warp][v * W + j] = dweight[k][j];
+  }
+  __syncthreads();
+  float* block_partial = partials + static_cast<std::int64_t>(blockIdx.x) * C;
+  for (int c = threadIdx.x; c < C; c += kThreads) {
+    float sum = 0.0f;
+    for (int other = 0; other < kRowsPerBlock; ++other) {
+      sum += warp_sums[other][c];
+    }
+    block_partial[c] = sum;
+  }
+}
+
 // Grid (ceil(C / kReduceColumns)), block (kReduceColumns, kReduceGroups):
 // dweight[c] += sum of partials[0..B)[c]. Thread (x, g) sums rows
 // b = g, g + kReduceGroups, ... of column c in order; the kReduceGroups
@@ -150,8 +232,14 @@ void RmsNormBackward(Float* dinp, float* dweight, float* scratch,
                      const float* rstd, int N, int C, cudaStream_t stream) {
   if (N == 0 || C == 0) return;
   const int blocks = BackwardBlocks(N);
-  BackwardKernel<Float><<<blocks, kThreads, 0, stream>>>(
-      dinp, scratch, dout, inp, weight, rstd, N, C);
+  if (C % kVectorWidth<Float> == 0 && C <= MaxVectorColumns<Float>() &&
+      VectorAligned(dinp, dout, inp, weight)) {
+    BackwardVectorKernel<Float><<<blocks, kThreads, 0, stream>>>(
+        dinp, scratch, dout, inp, weight, rstd, N, C);
+  } else {
+    BackwardKernel<Float><<<blocks, kThreads, 0, stream>>>(
+        dinp, scratch, dout, inp, weight, rstd, N, C);
+  }
   CUDA_CHECK(cudaGetLastError());
   const int reduce_blocks = static_cast<int>(CeilDiv(C, kReduceColumns));
   ReducePartialsKernel<<<reduce_blocks, dim3(kReduceColumns, kReduceGroups), 0,

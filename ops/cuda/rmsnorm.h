@@ -1,9 +1,10 @@
 // CUDA twin of ops/rmsnorm.h: same math and argument order, with device
 // pointers and a stream. Float (see dtype.h) is the type of the
 // activations and the weight; rstd and dweight are fp32 and every sum is
-// accumulated in fp32. The forward normalises a row per warp (16-byte
-// loads where rows and weight are aligned), the backward a row per block
-// at a time; warp-shuffle reductions. Both
+// accumulated in fp32. The forward normalises a row per warp, and so does
+// the backward for rows of up to 1024 bf16 (512 fp32) values, both with
+// 16-byte loads where the arrays are aligned and C is a multiple of 8 bf16
+// (4 fp32); otherwise a row per block. Warp-shuffle reductions. Both
 // functions are bitwise deterministic: the backward reduces dweight in two
 // fixed-order stages instead of atomics.
 // Include only where PROLONG_HAVE_CUDA is defined.
