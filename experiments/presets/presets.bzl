@@ -29,7 +29,7 @@ Evaluation runs on the CPU at every preset.
 `micro_batch_tokens` (GPU presets; absent means one sequence) packs
 micro_batch_tokens / seq_len sequences into each forward and backward pass
 (TrainStageConfig.sequences_per_micro_batch): on an H200 the small model
-trains at 1024 tokens per sequence 2.2x faster with 16 per pass
+trains at 1024 tokens per sequence 2.2-2.4x faster with 16 per pass
 (tests/gpu/RESULTS.md).
 """
 
