@@ -74,7 +74,7 @@ std::vector<ParamTensor> Layout() {
 // must still see only itself, at its own positions, with its own weight.
 TEST_F(CudaLlamaTest, Fp32StepMatchesCpuWithinFp32Noise) {
   const std::vector<float> params = test_util::InitialParams(kSeed);
-  for (const auto [document_masking, batched] :
+  for (const auto& [document_masking, batched] :
        {std::pair{true, false}, std::pair{false, false}, std::pair{true, true},
         std::pair{false, true}}) {
     SCOPED_TRACE(

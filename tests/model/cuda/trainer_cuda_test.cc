@@ -166,7 +166,7 @@ TEST(CudaTrainerErrors, DataParallelOnTheCpuIsRejected) {
 // Also with micro-batches of 2 sequences (3 per step: 2 + 1), packed into
 // one pass on the GPU, with document masking on and off.
 TEST_F(CudaTrainerTest, Fp32StageLossesMatchTheCpu) {
-  for (const auto [per_micro_batch, masking] :
+  for (const auto& [per_micro_batch, masking] :
        {std::pair{1, true}, std::pair{2, true}, std::pair{2, false}}) {
     SCOPED_TRACE("sequences_per_micro_batch " +
                  std::to_string(per_micro_batch) +
