@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "ops/cuda/attention.h"
+#include "ops/cuda/attention_documents.cuh"
 #include "ops/cuda/attention_tensor_core.h"
 #include "ops/cuda/cuda_check.h"
 #include "ops/cuda/device_math.cuh"
@@ -45,29 +46,6 @@ __host__ __device__ constexpr int ColumnTileFloats(int head_dim) {
   return head_dim * kColumnStride;
 }
 constexpr int kScoreTileFloats = kTile * kColumnStride;
-
-// [begin, end): the tokens of the document holding token t, 0 <= t < T.
-struct Span {
-  int begin, end;
-};
-
-// Binary search for the last d < num_docs with doc_starts[d] <= t; reads
-// only doc_starts[0..num_docs]. Without document masking: [0, T).
-__device__ Span DocumentOf(const int32_t* doc_starts, int num_docs,
-                           bool document_masking, int T, int t) {
-  if (!document_masking) return {0, T};
-  int lo = 0;         // doc_starts[lo] <= t
-  int hi = num_docs;  // hi == num_docs or doc_starts[hi] > t
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    if (doc_starts[mid] <= t) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
-  return {doc_starts[lo], doc_starts[lo + 1]};
-}
 
 // Whether query t, whose document starts at first_key, sees key s.
 __device__ __forceinline__ bool Visible(int t, int s, int first_key, int T) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ops/cuda/attention_documents.cuh"
 #include "ops/cuda/attention_tensor_core.h"
 #include "ops/cuda/cuda_check.h"
 #include "ops/cuda/device_math.cuh"
@@ -130,29 +131,60 @@ __device__ __forceinline__ const bf16* OperandsB(const bf16* tile, int head_dim,
          8 * (lane / 8 % 2);
 }
 
-// ------------------------------------------------------------ helpers
-
-// [begin, end) of the document holding token t (as in attention.cu).
-__device__ int2 DocumentOf(const int32_t* doc_starts, int num_docs,
-                           bool document_masking, int T, int t) {
-  if (!document_masking) return {0, T};
-  int lo = 0, hi = num_docs;  // doc_starts[lo] <= t < doc_starts[hi]
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    if (doc_starts[mid] <= t) {
-      lo = mid;
-    } else {
-      hi = mid;
+// c (16, 64) = rows [row0, row0 + 16) of `left` times the 64 rows of
+// `right`, transposed: both (kRows, D + 8) tiles, the sum over D taken 16
+// at a time in order.
+template <int D>
+__device__ __forceinline__ void ProductWithRows(float (&c)[8][4],
+                                                const bf16* left, int row0,
+                                                const bf16* right) {
+#pragma unroll
+  for (int n = 0; n < 8; ++n) {
+#pragma unroll
+    for (int e = 0; e < 4; ++e) c[n][e] = 0.0f;
+  }
+#pragma unroll
+  for (int kb = 0; kb < D / 16; ++kb) {
+    std::uint32_t a[4];
+    LoadMatrices(a, OperandA(left, D, row0, 16 * kb));
+#pragma unroll
+    for (int np = 0; np < 4; ++np) {
+      std::uint32_t b[4];
+      LoadMatrices(b, OperandsB(right, D, 16 * np, 16 * kb));
+      Mma(c[2 * np], a, b[0], b[1]);
+      Mma(c[2 * np + 1], a, b[2], b[3]);
     }
   }
-  return {doc_starts[lo], doc_starts[lo + 1]};
 }
+
+// accum (16, D) += left (16, 64), an accumulator rounded to bf16, times
+// `right`, a (kRows, D + 8) tile; the sum over its 64 rows taken 16 at a
+// time in order.
+template <int D>
+__device__ __forceinline__ void AccumulateProduct(float (&accum)[D / 8][4],
+                                                  const float (&left)[8][4],
+                                                  const bf16* right) {
+#pragma unroll
+  for (int kb = 0; kb < 4; ++kb) {
+    std::uint32_t a[4];
+    AccumulatorAsOperand(a, left, kb);
+#pragma unroll
+    for (int np = 0; np < D / 16; ++np) {
+      std::uint32_t b[4];
+      LoadMatricesTransposed(b, OperandA(right, D, 16 * kb, 16 * np));
+      Mma(accum[2 * np], a, b[0], b[1]);
+      Mma(accum[2 * np + 1], a, b[2], b[3]);
+    }
+  }
+}
+
+// ------------------------------------------------------------ helpers
 
 // First key visible to query t: its document's start, or INT_MAX for t >= T
 // (a padding row sees nothing).
 __device__ int FirstKey(const int32_t* doc_starts, int num_docs,
                         bool document_masking, int T, int t) {
-  return t < T ? DocumentOf(doc_starts, num_docs, document_masking, T, t).x
+  return t < T ? DocumentOf(doc_starts, num_docs, document_masking, T, t).begin
                : INT_MAX;
 }
 
@@ -168,6 +200,28 @@ __device__ void LoadTile(bf16* tile, const bf16* x, std::int64_t stride, int t0,
     const int t = t0 + r;
     CopyAsync16(tile + r * TileStride(D) + 8 * c,
                 t < T ? x + t * stride + 8 * c : x, t < T);
+  }
+}
+
+// The key-tile pipeline of the forward and dQ kernels: starts copying key
+// and value tile j + 1 (rows [next_n0, next_n0 + kRows) of k and v) into
+// the buffers tile j - 1 used, if there is such a tile, then waits until
+// every earlier copy, tile j's included, has landed. All threads call it.
+template <int D>
+__device__ __forceinline__ void NextKeyTileAndWait(bf16* k_tiles, bf16* v_tiles,
+                                                   const bf16* k, const bf16* v,
+                                                   std::int64_t kv_stride,
+                                                   int j, int key_tiles,
+                                                   int next_n0, int T) {
+  if (j + 1 < key_tiles) {
+    LoadTile<D>(k_tiles + (j + 1) % 2 * TileElements(D), k, kv_stride, next_n0,
+                T);
+    LoadTile<D>(v_tiles + (j + 1) % 2 * TileElements(D), v, kv_stride, next_n0,
+                T);
+    CommitCopies();
+    WaitCopies<1>();
+  } else {
+    WaitCopies<0>();
   }
 }
 
@@ -261,7 +315,7 @@ __global__ void __launch_bounds__(kThreads)
     first_key[i] = FirstKey(doc_starts, num_docs, document_masking, T, rows[i]);
   }
   const int key_begin =
-      DocumentOf(doc_starts, num_docs, document_masking, T, m0).x / kRows *
+      DocumentOf(doc_starts, num_docs, document_masking, T, m0).begin / kRows *
       kRows;
   const int key_tiles = static_cast<int>(CeilDiv(m_end - key_begin, kRows));
 
@@ -278,16 +332,8 @@ __global__ void __launch_bounds__(kThreads)
     const int n0 = key_begin + j * kRows;
     const bf16* k_tile = k_tiles + (j % 2) * TileElements(D);
     const bf16* v_tile = v_tiles + (j % 2) * TileElements(D);
-    if (j + 1 < key_tiles) {
-      LoadTile<D>(k_tiles + (j + 1) % 2 * TileElements(D), k + kv_head * D,
-                  kv_stride, n0 + kRows, T);
-      LoadTile<D>(v_tiles + (j + 1) % 2 * TileElements(D), v + kv_head * D,
-                  kv_stride, n0 + kRows, T);
-      CommitCopies();
-      WaitCopies<1>();
-    } else {
-      WaitCopies<0>();
-    }
+    NextKeyTileAndWait<D>(k_tiles, v_tiles, k + kv_head * D, v + kv_head * D,
+                          kv_stride, j, key_tiles, n0 + kRows, T);
     __syncthreads();  // Tile j (and Q) are in shared memory.
     if (j == 0) {
 #pragma unroll
@@ -295,7 +341,8 @@ __global__ void __launch_bounds__(kThreads)
         LoadMatrices(q_operand[kb], OperandA(q_tile, D, 16 * warp, 16 * kb));
       }
     }
-    // s (16, 64) = Q K^T for my warp's rows.
+    // s (16, 64) = Q K^T for my warp's rows: ProductWithRows, with Q's
+    // operands loaded once for all key tiles.
     float s[8][4] = {};
 #pragma unroll
     for (int kb = 0; kb < D / 16; ++kb) {
@@ -343,19 +390,7 @@ __global__ void __launch_bounds__(kThreads)
         o[n][2 * i + 1] *= rescale;
       }
     }
-    // o += P V, P in bf16.
-#pragma unroll
-    for (int kb = 0; kb < 4; ++kb) {
-      std::uint32_t p[4];
-      AccumulatorAsOperand(p, s, kb);
-#pragma unroll
-      for (int np = 0; np < D / 16; ++np) {
-        std::uint32_t b[4];
-        LoadMatricesTransposed(b, OperandA(v_tile, D, 16 * kb, 16 * np));
-        Mma(o[2 * np], p, b[0], b[1]);
-        Mma(o[2 * np + 1], p, b[2], b[3]);
-      }
-    }
+    AccumulateProduct<D>(o, s, v_tile);  // o += P V, P in bf16
     __syncthreads();  // Tile j's buffers are free for tile j + 2.
   }
 #pragma unroll
@@ -429,7 +464,7 @@ __global__ void __launch_bounds__(kThreads)
   const float scale = 1.0f / sqrtf(static_cast<float>(D));
   const float scale_log2 = kLog2e * scale;
   const int query_end =
-      DocumentOf(doc_starts, num_docs, document_masking, T, n_end - 1).y;
+      DocumentOf(doc_starts, num_docs, document_masking, T, n_end - 1).end;
   const int query_tiles = static_cast<int>(CeilDiv(query_end - n0, kRows));
   const int steps = heads * query_tiles;
   int keys[2];  // my two key rows
@@ -475,24 +510,9 @@ __global__ void __launch_bounds__(kThreads)
     const bf16* q_tile = q_tiles + buffer * TileElements(D);
     const bf16* dout_tile = dout_tiles + buffer * TileElements(D);
     // st (16 keys, 64 queries) = K Q^T; dpt = V dO^T.
-    float st[8][4] = {};
-    float dpt[8][4] = {};
-#pragma unroll
-    for (int kb = 0; kb < D / 16; ++kb) {
-      std::uint32_t k_operand[4], v_operand[4];
-      LoadMatrices(k_operand, OperandA(k_tile, D, 16 * warp, 16 * kb));
-      LoadMatrices(v_operand, OperandA(v_tile, D, 16 * warp, 16 * kb));
-#pragma unroll
-      for (int np = 0; np < 4; ++np) {
-        std::uint32_t b[4];
-        LoadMatrices(b, OperandsB(q_tile, D, 16 * np, 16 * kb));
-        Mma(st[2 * np], k_operand, b[0], b[1]);
-        Mma(st[2 * np + 1], k_operand, b[2], b[3]);
-        LoadMatrices(b, OperandsB(dout_tile, D, 16 * np, 16 * kb));
-        Mma(dpt[2 * np], v_operand, b[0], b[1]);
-        Mma(dpt[2 * np + 1], v_operand, b[2], b[3]);
-      }
-    }
+    float st[8][4], dpt[8][4];
+    ProductWithRows<D>(st, k_tile, 16 * warp, q_tile);
+    ProductWithRows<D>(dpt, v_tile, 16 * warp, dout_tile);
     // P^T = exp(S^T scale - lse), dS^T = P^T (dP^T - delta), in place.
 #pragma unroll
     for (int n = 0; n < 8; ++n) {
@@ -514,22 +534,8 @@ __global__ void __launch_bounds__(kThreads)
       }
     }
     // dV += P^T dO, dK += dS^T Q over the tile's 64 queries.
-#pragma unroll
-    for (int kb = 0; kb < 4; ++kb) {
-      std::uint32_t p[4], ds[4];
-      AccumulatorAsOperand(p, st, kb);
-      AccumulatorAsOperand(ds, dpt, kb);
-#pragma unroll
-      for (int np = 0; np < D / 16; ++np) {
-        std::uint32_t b[4];
-        LoadMatricesTransposed(b, OperandA(dout_tile, D, 16 * kb, 16 * np));
-        Mma(dv_accum[2 * np], p, b[0], b[1]);
-        Mma(dv_accum[2 * np + 1], p, b[2], b[3]);
-        LoadMatricesTransposed(b, OperandA(q_tile, D, 16 * kb, 16 * np));
-        Mma(dk_accum[2 * np], ds, b[0], b[1]);
-        Mma(dk_accum[2 * np + 1], ds, b[2], b[3]);
-      }
-    }
+    AccumulateProduct<D>(dv_accum, st, dout_tile);
+    AccumulateProduct<D>(dk_accum, dpt, q_tile);
     __syncthreads();  // Step `step`'s buffers are free for step + 2.
   }
   const int row0 = n0 + 16 * warp + lane / 4;
@@ -586,7 +592,7 @@ __global__ void __launch_bounds__(kThreads)
     row_delta[i] = rows[i] < T ? delta[index] : 0.0f;
   }
   const int key_begin =
-      DocumentOf(doc_starts, num_docs, document_masking, T, m0).x / kRows *
+      DocumentOf(doc_starts, num_docs, document_masking, T, m0).begin / kRows *
       kRows;
   const int key_tiles = static_cast<int>(CeilDiv(m_end - key_begin, kRows));
 
@@ -601,36 +607,13 @@ __global__ void __launch_bounds__(kThreads)
     const int n0 = key_begin + j * kRows;
     const bf16* k_tile = k_tiles + (j % 2) * TileElements(D);
     const bf16* v_tile = v_tiles + (j % 2) * TileElements(D);
-    if (j + 1 < key_tiles) {
-      LoadTile<D>(k_tiles + (j + 1) % 2 * TileElements(D), k + kv_head * D,
-                  kv_stride, n0 + kRows, T);
-      LoadTile<D>(v_tiles + (j + 1) % 2 * TileElements(D), v + kv_head * D,
-                  kv_stride, n0 + kRows, T);
-      CommitCopies();
-      WaitCopies<1>();
-    } else {
-      WaitCopies<0>();
-    }
+    NextKeyTileAndWait<D>(k_tiles, v_tiles, k + kv_head * D, v + kv_head * D,
+                          kv_stride, j, key_tiles, n0 + kRows, T);
     __syncthreads();  // Tile j (and Q, dO) are in shared memory.
     // s (16, 64) = Q K^T, dp = dO V^T for my warp's rows.
-    float s[8][4] = {};
-    float dp[8][4] = {};
-#pragma unroll
-    for (int kb = 0; kb < D / 16; ++kb) {
-      std::uint32_t q_operand[4], dout_operand[4];
-      LoadMatrices(q_operand, OperandA(q_tile, D, 16 * warp, 16 * kb));
-      LoadMatrices(dout_operand, OperandA(dout_tile, D, 16 * warp, 16 * kb));
-#pragma unroll
-      for (int np = 0; np < 4; ++np) {
-        std::uint32_t b[4];
-        LoadMatrices(b, OperandsB(k_tile, D, 16 * np, 16 * kb));
-        Mma(s[2 * np], q_operand, b[0], b[1]);
-        Mma(s[2 * np + 1], q_operand, b[2], b[3]);
-        LoadMatrices(b, OperandsB(v_tile, D, 16 * np, 16 * kb));
-        Mma(dp[2 * np], dout_operand, b[0], b[1]);
-        Mma(dp[2 * np + 1], dout_operand, b[2], b[3]);
-      }
-    }
+    float s[8][4], dp[8][4];
+    ProductWithRows<D>(s, q_tile, 16 * warp, k_tile);
+    ProductWithRows<D>(dp, dout_tile, 16 * warp, v_tile);
     // dS = P (dP - delta) with P = exp(S scale - lse), into dp.
 #pragma unroll
     for (int n = 0; n < 8; ++n) {
@@ -646,19 +629,7 @@ __global__ void __launch_bounds__(kThreads)
         }
       }
     }
-    // dq += dS K.
-#pragma unroll
-    for (int kb = 0; kb < 4; ++kb) {
-      std::uint32_t ds[4];
-      AccumulatorAsOperand(ds, dp, kb);
-#pragma unroll
-      for (int np = 0; np < D / 16; ++np) {
-        std::uint32_t b[4];
-        LoadMatricesTransposed(b, OperandA(k_tile, D, 16 * kb, 16 * np));
-        Mma(dq_accum[2 * np], ds, b[0], b[1]);
-        Mma(dq_accum[2 * np + 1], ds, b[2], b[3]);
-      }
-    }
+    AccumulateProduct<D>(dq_accum, dp, k_tile);  // dq += dS K
     __syncthreads();  // Tile j's buffers are free for tile j + 2.
   }
   AddToRows<D>(dq + h * D, q_stride, m0 + 16 * warp + lane / 4, T, scale,
